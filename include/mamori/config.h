@@ -1,0 +1,132 @@
+/*
+ * Compile-time configuration. Every MAMORI_* option has its default here.
+ * To override, provide mamori_user_config.h on the include path (or define
+ * the macro on the compiler command line). Options set to 0 compile the
+ * feature out entirely: it costs no code and no RAM.
+ */
+#ifndef MAMORI_CONFIG_H
+#define MAMORI_CONFIG_H
+
+#ifdef __has_include
+#if __has_include("mamori_user_config.h")
+#include "mamori_user_config.h"
+#endif
+#endif
+
+/* ---- core ------------------------------------------------------------ */
+#ifndef MAMORI_PBUF_COUNT /* frame buffers in the shared pool */
+#define MAMORI_PBUF_COUNT 8
+#endif
+#ifndef MAMORI_MTU /* IPv4 MTU of the interface (Ethernet: 1500) */
+#define MAMORI_MTU 1500
+#endif
+#ifndef MAMORI_RX_BUDGET /* frames processed per mamori_poll() call */
+#define MAMORI_RX_BUDGET 16
+#endif
+#ifndef MAMORI_LOG_LEVEL /* 0 none, 1 error, 2 warn, 3 info, 4 debug */
+#define MAMORI_LOG_LEVEL 2
+#endif
+
+/* ---- Ethernet / ARP --------------------------------------------------- */
+#ifndef MAMORI_ETH_MCAST_GROUPS /* joined multicast MAC addresses */
+#define MAMORI_ETH_MCAST_GROUPS 4
+#endif
+#ifndef MAMORI_ARP_CACHE_SIZE
+#define MAMORI_ARP_CACHE_SIZE 8
+#endif
+#ifndef MAMORI_ARP_TTL_MS /* lifetime of a resolved entry */
+#define MAMORI_ARP_TTL_MS 300000u
+#endif
+#ifndef MAMORI_ARP_RETRY_MS /* first request retry; doubles each time */
+#define MAMORI_ARP_RETRY_MS 500u
+#endif
+#ifndef MAMORI_ARP_MAX_TRIES /* requests sent before giving up */
+#define MAMORI_ARP_MAX_TRIES 4
+#endif
+#ifndef MAMORI_ARP_QUEUE_LEN /* packets held while awaiting resolution */
+#define MAMORI_ARP_QUEUE_LEN 4
+#endif
+#ifndef MAMORI_ARP_DEFEND_INTERVAL_MS /* RFC 5227 DEFEND_INTERVAL */
+#define MAMORI_ARP_DEFEND_INTERVAL_MS 10000u
+#endif
+#ifndef MAMORI_ARP_DEFEND_FOREVER /* 1: never give up the address (RFC 5227 §2.4 c) */
+#define MAMORI_ARP_DEFEND_FOREVER 0
+#endif
+
+/* ---- IPv4 / ICMP / UDP ------------------------------------------------ */
+#ifndef MAMORI_IP4_TTL
+#define MAMORI_IP4_TTL 64
+#endif
+#ifndef MAMORI_IP4_REASSEMBLY /* accept fragmented datagrams */
+#define MAMORI_IP4_REASSEMBLY 1
+#endif
+#ifndef MAMORI_IP4_REASS_SLOTS /* datagrams reassembled at once */
+#define MAMORI_IP4_REASS_SLOTS 2
+#endif
+#ifndef MAMORI_IP4_REASS_MAX /* largest reassembled datagram payload */
+#define MAMORI_IP4_REASS_MAX 4096
+#endif
+#ifndef MAMORI_IP4_REASS_TIMEOUT_MS
+#define MAMORI_IP4_REASS_TIMEOUT_MS 5000u
+#endif
+#ifndef MAMORI_ICMP_ECHO /* answer echo requests (runtime switch too) */
+#define MAMORI_ICMP_ECHO 1
+#endif
+#ifndef MAMORI_ICMP_UNREACH /* send port unreachable for closed UDP ports */
+#define MAMORI_ICMP_UNREACH 1
+#endif
+#ifndef MAMORI_ICMP_RATE_PPS /* token bucket for every ICMP message sent */
+#define MAMORI_ICMP_RATE_PPS 1000u
+#endif
+#ifndef MAMORI_ICMP_BURST
+#define MAMORI_ICMP_BURST 50u
+#endif
+#ifndef MAMORI_UDP
+#define MAMORI_UDP 1
+#endif
+
+/* ---- crypto (each algorithm can be compiled out) ----------------------- */
+#ifndef MAMORI_SHA256
+#define MAMORI_SHA256 1
+#endif
+#ifndef MAMORI_SHA512 /* SHA-512 and SHA-384 */
+#define MAMORI_SHA512 1
+#endif
+#ifndef MAMORI_HMAC
+#define MAMORI_HMAC 1
+#endif
+#ifndef MAMORI_HKDF
+#define MAMORI_HKDF 1
+#endif
+#ifndef MAMORI_DRBG
+#define MAMORI_DRBG 1
+#endif
+#ifndef MAMORI_AES
+#define MAMORI_AES 1
+#endif
+#ifndef MAMORI_GCM
+#define MAMORI_GCM 1
+#endif
+#ifndef MAMORI_CHACHAPOLY
+#define MAMORI_CHACHAPOLY 1
+#endif
+#ifndef MAMORI_X25519
+#define MAMORI_X25519 1
+#endif
+#ifndef MAMORI_ED25519
+#define MAMORI_ED25519 1
+#endif
+#ifndef MAMORI_P256
+#define MAMORI_P256 1
+#endif
+#ifndef MAMORI_P384
+#define MAMORI_P384 1
+#endif
+#ifndef MAMORI_RSA
+#define MAMORI_RSA 1
+#endif
+#ifndef MAMORI_RSA_MAX_BITS
+#define MAMORI_RSA_MAX_BITS 4096
+#endif
+
+#endif

@@ -1,0 +1,26 @@
+/*
+ * Constant-time helpers for secret data. None of these branch on or index
+ * memory by the values they are given.
+ */
+#ifndef MAMORI_CT_H
+#define MAMORI_CT_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+/* 1 if a and b hold the same n bytes, else 0; time depends only on n. */
+int mamori_ct_equal(const void *a, const void *b, size_t n);
+/* Overwrites n bytes with zeros in a way the compiler may not elide. */
+void mamori_zeroize(void *p, size_t n);
+/* Copies src over dst when ctl is 1; leaves dst unchanged when ctl is 0.
+ * ctl must be 0 or 1. */
+void mamori_ct_copy(uint32_t ctl, void *dst, const void *src, size_t n);
+/* Returns a when ctl is 1, b when ctl is 0 (ctl must be 0 or 1). */
+static inline uint32_t mamori_ct_select32(uint32_t ctl, uint32_t a, uint32_t b)
+{
+    return b ^ ((0u - ctl) & (a ^ b));
+}
+/* 1 if x is zero, else 0. */
+static inline uint32_t mamori_ct_is_zero32(uint32_t x) { return 1u ^ ((x | (0u - x)) >> 31); }
+
+#endif

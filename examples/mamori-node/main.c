@@ -1,0 +1,111 @@
+#define _GNU_SOURCE
+/*
+ * mamori-node: one mamori stack on a Linux TAP device, for interop tests and
+ * for trying mamori against real hosts. See node_parse_options() for usage.
+ */
+#include <signal.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/random.h>
+
+#include "mamori/mamori.h"
+#include "options.h"
+#include "posix/clock.h"
+#include "posix/pcap.h"
+#include "posix/tap.h"
+
+static volatile sig_atomic_t stop_requested;
+static mamori_stack_t stack;
+static mamori_udp_t echo_sock;
+static uint8_t echo_ring[16384];
+
+static void on_signal(int sig)
+{
+    (void)sig;
+    stop_requested = 1;
+}
+
+static void install_signals(void)
+{
+    struct sigaction sa;
+    memset(&sa, 0, sizeof sa);
+    sa.sa_handler = on_signal; /* no SA_RESTART: the wait returns at once */
+    sigaction(SIGINT, &sa, NULL);
+    sigaction(SIGTERM, &sa, NULL);
+}
+
+static void on_echo(mamori_udp_t *sock, void *user)
+{
+    (void)user;
+    uint8_t buf[MAMORI_UDP_MAX_PAYLOAD];
+    uint32_t src;
+    uint16_t sport;
+    int n;
+    while ((n = mamori_udp_recvfrom(sock, buf, sizeof buf, &src, &sport)) >= 0)
+        mamori_udp_sendto(sock, src, sport, buf, (size_t)n);
+}
+
+static void print_counters(void)
+{
+    printf("counters:\n");
+    for (size_t i = 0; i < MAMORI_STATS_COUNT; i++)
+        printf("  %s %u\n", mamori_stats_name(i), mamori_stats_value(mamori_stats(&stack), i));
+}
+
+int main(int argc, char **argv)
+{
+    node_options_t opt;
+    node_parse_options(&opt, argc, argv);
+    if (!opt.have_mac) {
+        if (getrandom(opt.mac, sizeof opt.mac, 0) != (ssize_t)sizeof opt.mac)
+            return 1;
+        opt.mac[0] = (uint8_t)((opt.mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
+    }
+    static mamori_tap_t tap;
+    int rc = mamori_tap_open(&tap, opt.tap);
+    if (rc) {
+        fprintf(stderr, "mamori-node: cannot open TAP %s: %s\n", opt.tap, mamori_strerror(rc));
+        return 1;
+    }
+    static mamori_port_t tap_port, port;
+    mamori_tap_port(&tap, &tap_port);
+    port = tap_port;
+    static mamori_pcap_t pcap;
+    static mamori_pcap_wrap_t wrap;
+    if (opt.pcap) {
+        if (mamori_pcap_open(&pcap, opt.pcap)) {
+            fprintf(stderr, "mamori-node: cannot write %s\n", opt.pcap);
+            return 1;
+        }
+        mamori_pcap_wrap(&wrap, &pcap, &tap_port, &port);
+    }
+    rc = mamori_stack_init(&stack, &port, opt.mac, mamori_posix_now_ms());
+    if (rc == 0)
+        rc = mamori_ip4_set_addr(&stack, opt.addr, opt.prefix, opt.gw, opt.probe);
+    if (rc == 0 && opt.udp_echo_port) {
+        mamori_udp_open(&stack, &echo_sock, echo_ring, sizeof echo_ring);
+        rc = mamori_udp_bind(&echo_sock, (uint16_t)opt.udp_echo_port);
+        mamori_udp_set_callback(&echo_sock, on_echo, NULL);
+    }
+    if (rc) {
+        fprintf(stderr, "mamori-node: %s\n", mamori_strerror(rc));
+        return 1;
+    }
+    mamori_icmp_set_echo(&stack, !opt.no_ping);
+    install_signals();
+    bool ready = false;
+    while (!stop_requested) {
+        uint32_t wait = mamori_poll(&stack, mamori_posix_now_ms());
+        if (!ready && mamori_ip4_addr(&stack)) {
+            printf("ready\n");
+            fflush(stdout);
+            ready = true;
+        }
+        mamori_tap_wait(&tap, wait);
+    }
+    print_counters();
+    if (opt.pcap)
+        mamori_pcap_close(&pcap);
+    mamori_tap_close(&tap);
+    return 0;
+}

@@ -1,0 +1,24 @@
+/* Command-line options of mamori-node. */
+#ifndef MAMORI_NODE_OPTIONS_H
+#define MAMORI_NODE_OPTIONS_H
+
+#include <stdbool.h>
+#include <stdint.h>
+
+typedef struct {
+    const char *tap;
+    uint32_t addr;
+    uint8_t prefix;
+    uint32_t gw;
+    uint8_t mac[6];
+    bool have_mac;
+    int udp_echo_port; /* 0 = off */
+    const char *pcap;
+    bool no_ping;
+    bool probe;
+} node_options_t;
+
+/* Parses argv; prints usage and exits on --help (0) or an error (2). */
+void node_parse_options(node_options_t *o, int argc, char **argv);
+
+#endif

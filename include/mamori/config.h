@@ -85,6 +85,10 @@
 #define MAMORI_UDP 1
 #endif
 
+/* ---- TCP (include/mamori/config_tcp.h) and applications (config_app.h) -- */
+#include "mamori/config_tcp.h"
+#include "mamori/config_app.h"
+
 /* ---- crypto (each algorithm can be compiled out) ----------------------- */
 #ifndef MAMORI_SHA256
 #define MAMORI_SHA256 1

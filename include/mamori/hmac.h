@@ -22,11 +22,14 @@ int mamori_hmac(mamori_hash_id_t id, const void *key, size_t key_len, const void
 /* PRK = HMAC(salt, IKM); prk receives mamori_hash_len(id) bytes. */
 int mamori_hkdf_extract(mamori_hash_id_t id, const void *salt, size_t salt_len, const void *ikm,
                         size_t ikm_len, uint8_t *prk);
-/* OKM of out_len bytes; MAMORI_ERR_INVAL if out_len > 255 * hash length. */
+/* OKM of out_len bytes; MAMORI_ERR_INVAL if out_len > 255 * hash length or
+ * prk_len < hash length (RFC 5869 §2.3). out may overlap prk. */
 int mamori_hkdf_expand(mamori_hash_id_t id, const uint8_t *prk, size_t prk_len, const void *info,
                        size_t info_len, uint8_t *out, size_t out_len);
 /* HKDF-Expand-Label(secret, label, context, length) of RFC 8446 §7.1; the
- * "tls13 " prefix is added here. label is a NUL-terminated string. */
+ * "tls13 " prefix is added here. label is a NUL-terminated string of 1 to 249
+ * characters and context_len at most 255, else MAMORI_ERR_INVAL. out may
+ * overlap secret (derive a secret in place). */
 int mamori_hkdf_expand_label(mamori_hash_id_t id, const uint8_t *secret, size_t secret_len,
                              const char *label, const void *context, size_t context_len,
                              uint8_t *out, size_t out_len);

@@ -28,6 +28,9 @@ typedef struct {
     uint8_t block[128];
 } mamori_sha512_t; /* also the SHA-384 context */
 
+/* The one-shot functions (and mamori_hash) use the crypto backend's hash
+ * entry when installed, falling back to software if it fails. Final wipes
+ * the context. */
 void mamori_sha256_init(mamori_sha256_t *ctx);
 void mamori_sha256_update(mamori_sha256_t *ctx, const void *data, size_t len);
 void mamori_sha256_final(mamori_sha256_t *ctx, uint8_t out[MAMORI_SHA256_LEN]);

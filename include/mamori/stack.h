@@ -13,9 +13,13 @@
 #define MAMORI_STACK_H
 
 #include "mamori/config.h"
+#include "mamori/drbg.h"
 #include "mamori/net.h"
 #include "mamori/port.h"
 #include "mamori/stats.h"
+#if MAMORI_TCP
+#include "mamori/tcp.h"
+#endif
 
 struct mamori_stack {
     const mamori_port_t *port;
@@ -23,12 +27,20 @@ struct mamori_stack {
     uint8_t mac[6];
     uint8_t mcast_macs[MAMORI_ETH_MCAST_GROUPS][6];
     mamori_stats_t stats;
+#if MAMORI_DRBG
+    mamori_drbg_t drbg;      /* every unpredictable value comes from here */
+    uint8_t random_pool[32]; /* DRBG output not yet handed out */
+    uint8_t random_left;
+#endif
     mamori_pbuf_t pbufs[MAMORI_PBUF_COUNT];
     uint8_t rx_frame[MAMORI_FRAME_MAX];
     mamori_arp_state_t arp;
     mamori_ip4_state_t ip4;
     mamori_icmp_state_t icmp;
     mamori_udp_t *udp_sockets;
+#if MAMORI_TCP
+    mamori_tcp_state_t tcp;
+#endif
 };
 
 /* Prepares a stack on a port with the interface MAC address. */

@@ -9,7 +9,13 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define MAMORI_STATS_LIST(X)                                                   \
+#include "mamori/stats_tcp.h"
+#include "mamori/stats_app.h"
+
+/* Every counter: the network layers here, then TCP and the applications. */
+#define MAMORI_STATS_LIST(X) MAMORI_STATS_NET(X) MAMORI_STATS_TCP(X) MAMORI_STATS_APP(X)
+
+#define MAMORI_STATS_NET(X)                                                    \
     X(eth_rx_frames)                                                           \
     X(eth_rx_bytes)                                                            \
     X(eth_tx_frames)                                                           \

@@ -27,6 +27,8 @@ static inline uint32_t mamori_min_u32(uint32_t a, uint32_t b) { return a < b ? a
 mamori_pbuf_t *mamori_pbuf_alloc(mamori_stack_t *s);
 void mamori_pbuf_free(mamori_pbuf_t *pb);
 
+/* Seeds the stack's random source from the port; fails closed. */
+int mamori_random_init(mamori_stack_t *s);
 /* Random bytes for everything that must be unpredictable. */
 int mamori_random(mamori_stack_t *s, void *buf, size_t len);
 uint32_t mamori_random32(mamori_stack_t *s);

@@ -15,8 +15,7 @@ int mamori_stack_init(mamori_stack_t *s, const mamori_port_t *port, const uint8_
     s->icmp.echo_enabled = MAMORI_ICMP_ECHO;
     s->icmp.unreach_enabled = MAMORI_ICMP_UNREACH;
     mamori_bucket_init(&s->icmp.bucket, MAMORI_ICMP_RATE_PPS, MAMORI_ICMP_BURST, now_ms);
-    uint8_t probe[4];
-    return mamori_random(s, probe, sizeof probe) == 0 ? MAMORI_OK : MAMORI_ERR_ENTROPY;
+    return mamori_random_init(s) == 0 ? MAMORI_OK : MAMORI_ERR_ENTROPY;
 }
 
 void mamori_input(mamori_stack_t *s, const uint8_t *frame, size_t len)
@@ -42,6 +41,9 @@ uint32_t mamori_poll(mamori_stack_t *s, uint32_t now_ms)
     uint32_t next = mamori_arp_timer(s);
 #if MAMORI_IP4_REASSEMBLY
     next = mamori_min_u32(next, mamori_ip4_reass_timer(s));
+#endif
+#if MAMORI_TCP
+    next = mamori_min_u32(next, mamori_tcp_timer(s));
 #endif
     return next;
 }

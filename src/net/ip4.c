@@ -114,6 +114,12 @@ void mamori_ip4_deliver(mamori_stack_t *s, const mamori_ip4_info_t *info, mamori
         MAMORI_COUNT(s, ip_rx_delivered);
         mamori_icmp4_input(s, info, payload);
         return;
+#if MAMORI_TCP
+    case MAMORI_IPPROTO_TCP:
+        MAMORI_COUNT(s, ip_rx_delivered);
+        mamori_tcp_input(s, info, payload);
+        return;
+#endif
 #if MAMORI_UDP
     case MAMORI_IPPROTO_UDP:
         MAMORI_COUNT(s, ip_rx_delivered);

@@ -56,6 +56,12 @@ void mamori_icmp4_unreachable(mamori_stack_t *s, const mamori_ip4_info_t *info, 
 #define MAMORI_ICMP_UNREACH_PROTO 2
 #define MAMORI_ICMP_UNREACH_PORT 3
 
+#if MAMORI_TCP
+/* TCP */
+void mamori_tcp_input(mamori_stack_t *s, const mamori_ip4_info_t *info, mamori_rd_t *rd);
+uint32_t mamori_tcp_timer(mamori_stack_t *s);
+#endif
+
 /* UDP */
 void mamori_udp_input(mamori_stack_t *s, const mamori_ip4_info_t *info, mamori_rd_t *rd);
 

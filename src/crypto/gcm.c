@@ -1,0 +1,150 @@
+/*
+ * AES-GCM (NIST SP 800-38D): CTR encryption keyed off J0 + 1, GHASH over
+ * AAD || C || lengths, tag = E(K, J0) xor GHASH. Open authenticates before
+ * it decrypts, so a forged message never yields plaintext.
+ */
+#include "mamori/gcm.h"
+
+#include "mamori/config.h"
+
+#if MAMORI_GCM
+
+#include "ghash.h"
+#include "mamori/crypto_backend.h"
+#include "mamori/ct.h"
+#include "mamori/error.h"
+
+#include <string.h>
+
+int mamori_gcm_init(mamori_gcm_ctx_t *ctx, const uint8_t *key, size_t key_len)
+{
+    int err = mamori_aes_init(&ctx->aes, key, key_len);
+    if (err)
+        return err;
+    memset(ctx->h, 0, sizeof ctx->h);
+    mamori_aes_encrypt_block(&ctx->aes, ctx->h, ctx->h);
+    return MAMORI_OK;
+}
+
+/* SP 800-38D 5.2.1.1: plaintext at most 2^39 - 256 bits; AAD and IV below
+ * 2^64 bits. (Taken as uint64_t so the checks hold for any size_t.) */
+static int lengths_ok(uint64_t iv_len, uint64_t aad_len, uint64_t len)
+{
+    return iv_len > 0 && iv_len >> 61 == 0 && aad_len >> 61 == 0 &&
+           len <= ((uint64_t)1 << 36) - 32;
+}
+
+static void put_be64_bits(uint8_t *p, size_t bytes)
+{
+    uint64_t bits = (uint64_t)bytes << 3;
+    for (unsigned i = 0; i < 8; i++)
+        p[i] = (uint8_t)(bits >> (56 - 8 * i));
+}
+
+/* Pre-counter block J0 (SP 800-38D 7.1 step 2). */
+static void derive_j0(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_len,
+                      uint8_t j0[16])
+{
+    if (iv_len == 12) {
+        memcpy(j0, iv, 12);
+        j0[12] = j0[13] = j0[14] = 0;
+        j0[15] = 1;
+        return;
+    }
+    uint8_t lens[16] = {0};
+    put_be64_bits(lens + 8, iv_len);
+    memset(j0, 0, 16);
+    mamori_ghash(j0, ctx->h, iv, iv_len);
+    mamori_ghash(j0, ctx->h, lens, 16);
+}
+
+/* Derives J0, writes E(K, J0) to mask and leaves ctr at J0 + 1. */
+static void start(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_len, uint8_t ctr[16],
+                  uint8_t mask[16])
+{
+    static const uint8_t zero[16];
+    derive_j0(ctx, iv, iv_len, ctr);
+    mamori_aes_ctr32(&ctx->aes, ctr, zero, mask, 16);
+}
+
+static void compute_tag(const mamori_gcm_ctx_t *ctx, const uint8_t mask[16], const uint8_t *aad,
+                        size_t aad_len, const uint8_t *ct, size_t len, uint8_t tag[16])
+{
+    uint8_t y[16] = {0}, lens[16];
+    put_be64_bits(lens, aad_len);
+    put_be64_bits(lens + 8, len);
+    mamori_ghash(y, ctx->h, aad, aad_len);
+    mamori_ghash(y, ctx->h, ct, len);
+    mamori_ghash(y, ctx->h, lens, 16);
+    for (unsigned i = 0; i < 16; i++)
+        tag[i] = y[i] ^ mask[i];
+    mamori_zeroize(y, sizeof y);
+}
+
+int mamori_gcm_seal(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_len,
+                    const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                    uint8_t *out, uint8_t tag[16])
+{
+    if (!lengths_ok(iv_len, aad_len, len))
+        return MAMORI_ERR_INVAL;
+    const mamori_crypto_backend_t *be = mamori_crypto_backend();
+    if (be && be->gcm_seal) {
+        int err = be->gcm_seal(be->ctx, ctx->aes.key, ctx->aes.key_len, iv, iv_len, aad, aad_len,
+                               in, len, out, tag);
+        if (err != MAMORI_ERR_UNSUPPORTED)
+            return err;
+    }
+    uint8_t ctr[16], mask[16];
+    start(ctx, iv, iv_len, ctr, mask);
+    mamori_aes_ctr32(&ctx->aes, ctr, in, out, len);
+    compute_tag(ctx, mask, aad, aad_len, out, len, tag);
+    mamori_zeroize(mask, sizeof mask);
+    return MAMORI_OK;
+}
+
+/* Decrypts in to out when ok is 1 and leaves out as it was when ok is 0,
+ * without branching on ok: the verdict never steers control flow. */
+static void decrypt_if(const mamori_gcm_ctx_t *ctx, uint32_t ok, uint8_t ctr[16],
+                       const uint8_t *in, uint8_t *out, size_t len)
+{
+    static const uint8_t zero[64];
+    uint8_t ks[64];
+    const uint8_t keep = (uint8_t)(0u - ok);
+    while (len > 0) {
+        size_t n = len < sizeof ks ? len : sizeof ks;
+        mamori_aes_ctr32(&ctx->aes, ctr, zero, ks, n);
+        for (size_t i = 0; i < n; i++)
+            out[i] ^= keep & (out[i] ^ in[i] ^ ks[i]);
+        in += n;
+        out += n;
+        len -= n;
+    }
+    mamori_zeroize(ks, sizeof ks);
+}
+
+int mamori_gcm_open(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_len,
+                    const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
+                    const uint8_t tag[16], uint8_t *out)
+{
+    if (!lengths_ok(iv_len, aad_len, len))
+        return MAMORI_ERR_INVAL;
+    const mamori_crypto_backend_t *be = mamori_crypto_backend();
+    if (be && be->gcm_open) {
+        int err = be->gcm_open(be->ctx, ctx->aes.key, ctx->aes.key_len, iv, iv_len, aad, aad_len,
+                               in, len, tag, out);
+        if (err != MAMORI_ERR_UNSUPPORTED)
+            return err;
+    }
+    uint8_t ctr[16], mask[16], expect[16];
+    start(ctx, iv, iv_len, ctr, mask);
+    compute_tag(ctx, mask, aad, aad_len, in, len, expect);
+    uint32_t ok = (uint32_t)mamori_ct_equal(expect, tag, 16);
+    mamori_zeroize(mask, sizeof mask);
+    mamori_zeroize(expect, sizeof expect);
+    decrypt_if(ctx, ok, ctr, in, out, len);
+    return -(int)(1 - ok) & MAMORI_ERR_AUTH;
+}
+
+void mamori_gcm_wipe(mamori_gcm_ctx_t *ctx) { mamori_zeroize(ctx, sizeof *ctx); }
+
+#endif

@@ -1,17 +1,21 @@
 #!/usr/bin/env bash
-# Cortex-M4 footprint of mamori: cross-compiles src/ with arm-none-eabi-gcc
-# -Os -ffunction-sections -fdata-sections, checks that the library is
-# freestanding (no libc calls but mem*), prints text/data/bss per module and
-# links each scenario in bench/footprint/ with --gc-sections to show what an
-# application really pays. Usage: bench/footprint.sh [build-dir]
+# Cortex-M4 footprint of mamori.
+#  1. Cross-compiles src/ with the CMake toolchain file (arm-none-eabi-gcc -Os,
+#     function sections) and checks that the library is freestanding: no libc
+#     calls but mem*, no symbols beyond libgcc helpers.
+#  2. Prints text/data/bss per object.
+#  3. Links each scenario in bench/footprint/*.c with --gc-sections and prints
+#     what it adds to an empty program that already uses mem*. A scenario may
+#     start with a line "// config: -DNAME=VALUE ..." to build src/ with its own
+#     configuration (e.g. a feature compiled out).
+# Usage: bench/footprint.sh [build-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 out=${1:-build-m4}
 cmake -S . -B "$out" -DCMAKE_TOOLCHAIN_FILE=cmake/arm-none-eabi.cmake -DCMAKE_BUILD_TYPE=MinSizeRel >/dev/null
-cmake --build "$out" -j2 >/dev/null
+cmake --build "$out" -j"$(nproc)" >/dev/null
 lib="$out/libmamori.a"
 
-# Freestanding check: every undefined symbol is ours, mem*, or a libgcc helper.
 undefined=$(arm-none-eabi-nm -u "$lib" | awk '/ U /{print $2}' | sort -u)
 defined=$(arm-none-eabi-nm --defined-only "$lib" | awk 'NF==3{print $3}' | sort -u)
 foreign=$(comm -23 <(echo "$undefined") <(echo "$defined") | grep -Ev '^(memcpy|memmove|memset|memcmp|__aeabi_.*|__gnu_.*)$' || true)
@@ -25,10 +29,8 @@ echo "Per object (arm-none-eabi-gcc -Os -mcpu=cortex-m4 -mthumb, before --gc-sec
 printf '%-28s %7s %6s %6s\n' object text data bss
 arm-none-eabi-size "$lib" | awk 'NR>1 && $1+$2+$3>0 {split($6,a,"."); printf "%-28s %7d %6d %6d\n", a[1], $1, $2, $3; t+=$1; d+=$2; b+=$3} END {printf "%-28s %7d %6d %6d\n", "TOTAL", t, d, b}'
 
-# Linked scenarios: size of (scenario) minus size of an empty program with
-# the same start-up and libc, i.e. what mamori adds to a firmware image.
-common=(-mcpu=cortex-m4 -mthumb -Os -ffunction-sections -fdata-sections -Wl,--gc-sections
-        -nostartfiles -Wl,-e,main --specs=nano.specs -Iinclude)
+flags=(-mcpu=cortex-m4 -mthumb -mfloat-abi=soft -Os -ffreestanding -ffunction-sections -fdata-sections -Iinclude -Isrc)
+link=(-Wl,--gc-sections -nostartfiles -Wl,-e,main --specs=nano.specs)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
 # The baseline uses the mem* functions too: every firmware has them already.
@@ -37,13 +39,24 @@ cat > "$tmp/empty.c" <<'C'
 volatile unsigned char a[8], b[8];
 int main(void) { memcpy((void *)a, (void *)b, 8); memmove((void *)a, (void *)b, 8); memset((void *)a, 0, 8); return memcmp((void *)a, (void *)b, 8); }
 C
-arm-none-eabi-gcc "${common[@]}" "$tmp/empty.c" -o "$tmp/empty.elf"
+arm-none-eabi-gcc "${flags[@]}" "${link[@]}" "$tmp/empty.c" -o "$tmp/empty.elf"
 base=$(arm-none-eabi-size "$tmp/empty.elf" | awk 'NR==2{print $1}')
 echo
 echo "Linked scenarios (--gc-sections; text incl. rodata, minus an empty program):"
-printf '%-28s %7s %6s %6s\n' scenario text data bss
+printf '%-28s %7s %6s %6s  %s\n' scenario text data bss config
 for src in bench/footprint/*.c; do
     name=$(basename "$src" .c)
-    arm-none-eabi-gcc "${common[@]}" "$src" "$lib" -o "$tmp/$name.elf"
-    arm-none-eabi-size "$tmp/$name.elf" | awk -v n="$name" -v b="$base" 'NR==2{printf "%-28s %7d %6d %6d\n", n, $1-b, $2, $3}'
+    config=$(sed -n '1s|^// config: ||p' "$src")
+    scenario_lib=$lib
+    if [ -n "$config" ]; then
+        mkdir -p "$tmp/$name"
+        for c in $(find src -name '*.c'); do
+            arm-none-eabi-gcc "${flags[@]}" $config -c "$c" -o "$tmp/$name/$(echo "$c" | tr / _).o"
+        done
+        arm-none-eabi-ar rcs "$tmp/$name.a" "$tmp/$name"/*.o
+        scenario_lib="$tmp/$name.a"
+    fi
+    arm-none-eabi-gcc "${flags[@]}" $config "${link[@]}" "$src" "$scenario_lib" -o "$tmp/$name.elf"
+    arm-none-eabi-size "$tmp/$name.elf" | awk -v n="$name" -v b="$base" -v c="${config:-defaults}" \
+        'NR==2{printf "%-28s %7d %6d %6d  %s\n", n, $1-b, $2, $3, c}'
 done

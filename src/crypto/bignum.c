@@ -1,0 +1,383 @@
+#include "crypto/bignum.h"
+
+#if MAMORI_RSA
+
+#include <string.h>
+
+#define LB MAMORI_BN_LIMB_BITS
+
+/* All ones when bit is 1, zero when bit is 0. The empty asm hides the value
+ * from the optimiser, which otherwise may turn "x & mask" into a branch on
+ * the (secret) mask; clang -O2 did so in table_select(). */
+static inline mamori_limb_t mask_of(mamori_limb_t bit)
+{
+    mamori_limb_t mask = (mamori_limb_t)0 - bit;
+#if defined(__GNUC__)
+    __asm__("" : "+r"(mask));
+#endif
+    return mask;
+}
+
+void mamori_bn_from_bytes(mamori_limb_t *x, size_t n, const uint8_t *in, size_t len)
+{
+    memset(x, 0, n * sizeof *x);
+    for (size_t i = 0; i < len; i++) {
+        size_t bit = 8 * i; /* counted from the least significant end */
+        x[bit / LB] |= (mamori_limb_t)in[len - 1 - i] << (bit % LB);
+    }
+}
+
+void mamori_bn_to_bytes(uint8_t *out, size_t len, const mamori_limb_t *x, size_t n)
+{
+    for (size_t i = 0; i < len; i++) {
+        size_t bit = 8 * i;
+        out[len - 1 - i] = bit / LB < n ? (uint8_t)(x[bit / LB] >> (bit % LB)) : 0;
+    }
+}
+
+mamori_limb_t mamori_bn_sub(mamori_limb_t *r, const mamori_limb_t *a, const mamori_limb_t *b,
+                            size_t n)
+{
+    mamori_limb_t borrow = 0;
+    for (size_t i = 0; i < n; i++) {
+        mamori_dlimb_t d = (mamori_dlimb_t)a[i] - b[i] - borrow;
+        r[i] = (mamori_limb_t)d;
+        borrow = (mamori_limb_t)(d >> LB) & 1;
+    }
+    return borrow;
+}
+
+mamori_limb_t mamori_bn_lt(const mamori_limb_t *a, const mamori_limb_t *b, size_t n)
+{
+    mamori_limb_t borrow = 0;
+    for (size_t i = 0; i < n; i++) {
+        mamori_dlimb_t d = (mamori_dlimb_t)a[i] - b[i] - borrow;
+        borrow = (mamori_limb_t)(d >> LB) & 1;
+    }
+    return borrow;
+}
+
+/* r -= b & mask; returns the borrow. */
+static mamori_limb_t sub_masked(mamori_limb_t *r, const mamori_limb_t *b, mamori_limb_t mask,
+                                size_t n)
+{
+    mamori_limb_t borrow = 0;
+    for (size_t i = 0; i < n; i++) {
+        mamori_dlimb_t d = (mamori_dlimb_t)r[i] - (b[i] & mask) - borrow;
+        r[i] = (mamori_limb_t)d;
+        borrow = (mamori_limb_t)(d >> LB) & 1;
+    }
+    return borrow;
+}
+
+/* r += b & mask; returns the carry. */
+static mamori_limb_t add_masked(mamori_limb_t *r, const mamori_limb_t *b, mamori_limb_t mask,
+                                size_t n)
+{
+    mamori_limb_t carry = 0;
+    for (size_t i = 0; i < n; i++) {
+        mamori_dlimb_t s = (mamori_dlimb_t)r[i] + (b[i] & mask) + carry;
+        r[i] = (mamori_limb_t)s;
+        carry = (mamori_limb_t)(s >> LB);
+    }
+    return carry;
+}
+
+static void swap_masked(mamori_limb_t *a, mamori_limb_t *b, mamori_limb_t mask, size_t n)
+{
+    for (size_t i = 0; i < n; i++) {
+        mamori_limb_t t = (a[i] ^ b[i]) & mask;
+        a[i] ^= t;
+        b[i] ^= t;
+    }
+}
+
+mamori_limb_t mamori_bn_add_to(mamori_limb_t *r, size_t n, const mamori_limb_t *a, size_t an)
+{
+    mamori_limb_t carry = 0;
+    for (size_t i = 0; i < n; i++) {
+        mamori_dlimb_t s = (mamori_dlimb_t)r[i] + (i < an ? a[i] : 0) + carry;
+        r[i] = (mamori_limb_t)s;
+        carry = (mamori_limb_t)(s >> LB);
+    }
+    return carry;
+}
+
+void mamori_bn_mul(mamori_limb_t *r, const mamori_limb_t *a, size_t an, const mamori_limb_t *b,
+                   size_t bn)
+{
+    memset(r, 0, (an + bn) * sizeof *r);
+    for (size_t i = 0; i < an; i++) {
+        mamori_limb_t carry = 0;
+        for (size_t j = 0; j < bn; j++) {
+            mamori_dlimb_t z = (mamori_dlimb_t)a[i] * b[j] + r[i + j] + carry;
+            r[i + j] = (mamori_limb_t)z;
+            carry = (mamori_limb_t)(z >> LB);
+        }
+        r[i + bn] = carry;
+    }
+}
+
+/* For r + top*R < 2m: subtracts m once when r + top*R >= m. */
+static void reduce_once(mamori_limb_t *r, mamori_limb_t top, const mamori_bn_mont_t *mm)
+{
+    mamori_limb_t ge = top | (mamori_bn_lt(r, mm->m, mm->n) ^ 1);
+    sub_masked(r, mm->m, mask_of(ge), mm->n);
+}
+
+/* dst[j] = low limb of src[j] + x[j] * k + carry, for j < n; returns the
+ * final carry. dst may equal src or lie below it (a shift down). */
+static mamori_limb_t mac_row(mamori_limb_t *dst, const mamori_limb_t *src, const mamori_limb_t *x,
+                             size_t n, mamori_limb_t k, mamori_limb_t carry)
+{
+#if defined(__x86_64__) && defined(__GNUC__) && MAMORI_BN_LIMB_BITS == 64
+    /* The compiler's 128-bit arithmetic spills here; this is mul/add/adc. */
+    size_t j = 0;
+    if (n == 0)
+        return carry;
+    __asm__ volatile("1:\n\t"
+                     "movq (%[x],%[j],8), %%rax\n\t"
+                     "mulq %[k]\n\t"
+                     "addq (%[src],%[j],8), %%rax\n\t"
+                     "adcq $0, %%rdx\n\t"
+                     "addq %[c], %%rax\n\t"
+                     "adcq $0, %%rdx\n\t"
+                     "movq %%rax, (%[dst],%[j],8)\n\t"
+                     "movq %%rdx, %[c]\n\t"
+                     "incq %[j]\n\t"
+                     "cmpq %[n], %[j]\n\t"
+                     "jne 1b"
+                     : [c] "+&r"(carry), [j] "+&r"(j)
+                     : [x] "r"(x), [src] "r"(src), [dst] "r"(dst), [n] "r"(n), [k] "r"(k)
+                     : "rax", "rdx", "cc", "memory");
+    return carry;
+#else
+    for (size_t j = 0; j < n; j++) {
+        mamori_dlimb_t z = (mamori_dlimb_t)x[j] * k + src[j] + carry;
+        dst[j] = (mamori_limb_t)z;
+        carry = (mamori_limb_t)(z >> LB);
+    }
+    return carry;
+#endif
+}
+
+/* Montgomery multiplication, operand scanning (CIOS): each pass adds a_i*b,
+ * then a multiple u*m that clears the low limb, and shifts down one limb. */
+void mamori_bn_mont_mul(mamori_limb_t *restrict r, const mamori_limb_t *restrict a,
+                        const mamori_limb_t *restrict b, const mamori_bn_mont_t *mm)
+{
+    const size_t n = mm->n;
+    const mamori_limb_t *m = mm->m;
+    mamori_limb_t top = 0;
+    memset(r, 0, n * sizeof *r);
+    for (size_t i = 0; i < n; i++) {
+        mamori_dlimb_t hi = (mamori_dlimb_t)top + mac_row(r, r, b, n, a[i], 0);
+        const mamori_limb_t u = r[0] * mm->m0inv;
+        mamori_dlimb_t z = (mamori_dlimb_t)u * m[0] + r[0]; /* low limb is 0 */
+        hi += mac_row(r, r + 1, m + 1, n - 1, u, (mamori_limb_t)(z >> LB));
+        r[n - 1] = (mamori_limb_t)hi;
+        top = (mamori_limb_t)(hi >> LB);
+    }
+    reduce_once(r, top, mm);
+}
+
+void mamori_bn_from_mont(mamori_limb_t *r, const mamori_limb_t *a, const mamori_bn_mont_t *mm)
+{
+    const size_t n = mm->n;
+    const mamori_limb_t *m = mm->m;
+    mamori_limb_t top = 0;
+    memmove(r, a, n * sizeof *r);
+    for (size_t i = 0; i < n; i++) {
+        mamori_limb_t u = r[0] * mm->m0inv;
+        mamori_dlimb_t y = (mamori_dlimb_t)u * m[0] + r[0];
+        mamori_limb_t c = (mamori_limb_t)(y >> LB);
+        for (size_t j = 1; j < n; j++) {
+            y = (mamori_dlimb_t)u * m[j] + r[j] + c;
+            r[j - 1] = (mamori_limb_t)y;
+            c = (mamori_limb_t)(y >> LB);
+        }
+        y = (mamori_dlimb_t)top + c;
+        r[n - 1] = (mamori_limb_t)y;
+        top = (mamori_limb_t)(y >> LB);
+    }
+    reduce_once(r, top, mm);
+}
+
+void mamori_bn_mod_add(mamori_limb_t *r, const mamori_limb_t *a, const mamori_limb_t *b,
+                       const mamori_bn_mont_t *mm)
+{
+    memmove(r, a, mm->n * sizeof *r);
+    mamori_limb_t carry = add_masked(r, b, mask_of(1), mm->n);
+    reduce_once(r, carry, mm);
+}
+
+void mamori_bn_mod_sub(mamori_limb_t *r, const mamori_limb_t *a, const mamori_limb_t *b,
+                       const mamori_bn_mont_t *mm)
+{
+    mamori_limb_t borrow = mamori_bn_sub(r, a, b, mm->n);
+    add_masked(r, mm->m, mask_of(borrow), mm->n);
+}
+
+/* x = 2x mod m, for x < m. */
+static void mod_double(mamori_limb_t *x, const mamori_bn_mont_t *mm)
+{
+    mamori_limb_t carry = 0;
+    for (size_t i = 0; i < mm->n; i++) {
+        mamori_limb_t next = x[i] >> (LB - 1);
+        x[i] = (x[i] << 1) | carry;
+        carry = next;
+    }
+    reduce_once(x, carry, mm);
+}
+
+void mamori_bn_mont_init(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
+                         mamori_limb_t *r2, size_t low_bit, mamori_limb_t *tmp)
+{
+    /* Newton's iteration for m0^-1 mod 2^LB: each step doubles the correct
+     * low bits, starting from 3 (any odd m0 is its own inverse mod 8). */
+    mamori_limb_t inv = m[0];
+    for (int i = 0; i < 5; i++)
+        inv *= 2 - m[0] * inv;
+    mm->m = m;
+    mm->n = n;
+    mm->m0inv = (mamori_limb_t)0 - inv;
+    mm->r2 = r2;
+
+    /* R mod m by doubling 2^low_bit; that is 1 in Montgomery form. */
+    memset(r2, 0, n * sizeof *r2);
+    r2[low_bit / LB] = (mamori_limb_t)1 << (low_bit % LB);
+    for (size_t i = low_bit; i < n * LB; i++)
+        mod_double(r2, mm);
+    /* Write n*LB = a * 2^k with a odd. Doubling the Montgomery form of 2^e
+     * gives 2^(e+1), squaring it gives 2^(2e): a doublings then k squarings
+     * reach 2^(n*LB), whose Montgomery form is R^2 mod m. */
+    size_t k = 0, a = n * LB;
+    while ((a & 1) == 0) {
+        a >>= 1;
+        k++;
+    }
+    for (size_t i = 0; i < a; i++)
+        mod_double(r2, mm);
+    for (size_t i = 0; i < k; i++) {
+        mamori_bn_mont_mul(tmp, r2, r2, mm);
+        memcpy(r2, tmp, n * sizeof *r2);
+    }
+}
+
+void mamori_bn_reduce_to_mont(mamori_limb_t *r, const mamori_limb_t *x, size_t xn,
+                              const mamori_bn_mont_t *mm, mamori_limb_t *tmp)
+{
+    const size_t n = mm->n;
+    mamori_limb_t *chunk = tmp, *prod = tmp + n;
+    size_t chunks = (xn + n - 1) / n;
+    memset(r, 0, n * sizeof *r);
+    /* Horner over n-limb chunks from the top: r = r*R + chunk, all in
+     * Montgomery form (mont_mul by R^2 multiplies by R). */
+    for (size_t c = chunks; c-- > 0;) {
+        size_t have = xn - c * n < n ? xn - c * n : n;
+        memset(chunk, 0, n * sizeof *chunk);
+        memcpy(chunk, x + c * n, have * sizeof *chunk);
+        mamori_bn_mont_mul(prod, r, mm->r2, mm);
+        mamori_bn_mont_mul(r, chunk, mm->r2, mm);
+        mamori_bn_mod_add(r, r, prod, mm);
+    }
+}
+
+/* dst = table[index] without an index-dependent memory access. */
+static void table_select(mamori_limb_t *dst, const mamori_limb_t *table, mamori_limb_t index,
+                         size_t n)
+{
+    memset(dst, 0, n * sizeof *dst);
+    for (mamori_limb_t k = 0; k < MAMORI_BN_TABLE_SIZE; k++) {
+        mamori_limb_t diff = k ^ index;
+        mamori_limb_t mask = mask_of(((diff | ((mamori_limb_t)0 - diff)) >> (LB - 1)) ^ 1);
+        for (size_t i = 0; i < n; i++)
+            dst[i] |= table[k * n + i] & mask;
+    }
+}
+
+void mamori_bn_mod_exp(mamori_limb_t *r, const mamori_limb_t *base, const mamori_limb_t *exp,
+                       size_t exp_bits, const mamori_bn_mont_t *mm, mamori_limb_t *table,
+                       mamori_limb_t *tmp)
+{
+    const size_t n = mm->n;
+    mamori_limb_t *sq = tmp, *sel = tmp + n;
+    mamori_bn_from_mont(table, mm->r2, mm); /* R mod m: 1 in Montgomery form */
+    memcpy(table + n, base, n * sizeof *table);
+    for (size_t k = 2; k < MAMORI_BN_TABLE_SIZE; k++)
+        mamori_bn_mont_mul(table + k * n, table + (k - 1) * n, base, mm);
+
+    for (size_t pos = exp_bits; pos > 0;) {
+        pos -= MAMORI_BN_WINDOW;
+        mamori_limb_t index = (exp[pos / LB] >> (pos % LB)) & (MAMORI_BN_TABLE_SIZE - 1);
+        if (pos + MAMORI_BN_WINDOW == exp_bits) { /* first window: nothing to square */
+            table_select(r, table, index, n);
+            continue;
+        }
+        for (int s = 0; s < MAMORI_BN_WINDOW; s += 2) {
+            mamori_bn_mont_mul(sq, r, r, mm);
+            mamori_bn_mont_mul(r, sq, sq, mm);
+        }
+        table_select(sel, table, index, n);
+        mamori_bn_mont_mul(sq, r, sel, mm);
+        memcpy(r, sq, n * sizeof *r);
+    }
+}
+
+void mamori_bn_mod_exp_public(mamori_limb_t *r, const mamori_limb_t *base, uint32_t e,
+                              const mamori_bn_mont_t *mm, mamori_limb_t *tmp)
+{
+    const size_t n = mm->n;
+    int bit = 31;
+    while (bit > 0 && !((e >> bit) & 1))
+        bit--;
+    memcpy(r, base, n * sizeof *r);
+    while (bit-- > 0) {
+        mamori_bn_mont_mul(tmp, r, r, mm);
+        if ((e >> bit) & 1)
+            mamori_bn_mont_mul(r, tmp, base, mm);
+        else
+            memcpy(r, tmp, n * sizeof *r);
+    }
+}
+
+/* x = x / 2 mod m, for x < m (m odd: add m first when x is odd). */
+static void mod_half(mamori_limb_t *x, const mamori_bn_mont_t *mm)
+{
+    const size_t n = mm->n;
+    mamori_limb_t top = add_masked(x, mm->m, mask_of(x[0] & 1), n);
+    for (size_t i = 0; i + 1 < n; i++)
+        x[i] = (x[i] >> 1) | (x[i + 1] << (LB - 1));
+    x[n - 1] = (x[n - 1] >> 1) | (top << (LB - 1));
+}
+
+/* Binary extended GCD with a fixed iteration count. Invariants:
+ * a = u*x and b = v*x (mod m), b odd. Each step makes a even (subtracting b,
+ * after swapping so that a >= b) and halves it, so bitlen(a) + bitlen(b)
+ * shrinks by at least one: 2 * n * LB steps reach a = 0, b = gcd = 1. */
+void mamori_bn_mod_inv(mamori_limb_t *r, const mamori_limb_t *x, const mamori_bn_mont_t *mm,
+                       mamori_limb_t *tmp)
+{
+    const size_t n = mm->n;
+    mamori_limb_t *a = tmp, *b = tmp + n, *u = tmp + 2 * n, *v = r;
+    memcpy(a, x, n * sizeof *a);
+    memcpy(b, mm->m, n * sizeof *b);
+    memset(u, 0, n * sizeof *u);
+    memset(v, 0, n * sizeof *v);
+    u[0] = 1;
+    for (size_t iter = 0; iter < 2 * n * LB; iter++) {
+        mamori_limb_t odd = a[0] & 1;
+        mamori_limb_t swap = mask_of(odd & mamori_bn_lt(a, b, n));
+        swap_masked(a, b, swap, n);
+        swap_masked(u, v, swap, n);
+        sub_masked(a, b, mask_of(odd), n);
+        mamori_limb_t borrow = sub_masked(u, v, mask_of(odd), n);
+        add_masked(u, mm->m, mask_of(borrow), n);
+        for (size_t i = 0; i + 1 < n; i++)
+            a[i] = (a[i] >> 1) | (a[i + 1] << (LB - 1));
+        a[n - 1] >>= 1;
+        mod_half(u, mm);
+    }
+}
+
+#endif

@@ -1,0 +1,93 @@
+/*
+ * Fixed-size big integers for RSA: little-endian arrays of limbs, constant
+ * time in their values (loops and memory accesses depend only on lengths).
+ *
+ * Limbs are 32 bits with 64-bit products (what a Cortex-M4 multiplies in one
+ * UMLAL), or 64 bits where the compiler offers unsigned __int128.
+ *
+ * Montgomery form: for an odd modulus m of n limbs and R = 2^(n*LIMB_BITS),
+ * x is held as x*R mod m. mamori_bn_mont_mul(a, b) = a*b/R mod m.
+ */
+#ifndef MAMORI_CRYPTO_BIGNUM_H
+#define MAMORI_CRYPTO_BIGNUM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "mamori/config.h"
+
+#if defined(__SIZEOF_INT128__) && !defined(MAMORI_BN_LIMB32)
+typedef uint64_t mamori_limb_t;
+__extension__ typedef unsigned __int128 mamori_dlimb_t;
+#define MAMORI_BN_LIMB_BITS 64
+#else
+typedef uint32_t mamori_limb_t;
+typedef uint64_t mamori_dlimb_t;
+#define MAMORI_BN_LIMB_BITS 32
+#endif
+
+#define MAMORI_BN_LIMB_BYTES (MAMORI_BN_LIMB_BITS / 8)
+#define MAMORI_BN_LIMBS(bits) (((bits) + MAMORI_BN_LIMB_BITS - 1) / MAMORI_BN_LIMB_BITS)
+#define MAMORI_BN_MAX_LIMBS MAMORI_BN_LIMBS(MAMORI_RSA_MAX_BITS)
+/* Fixed exponent window: 2^4 table entries. */
+#define MAMORI_BN_WINDOW 4
+#define MAMORI_BN_TABLE_SIZE (1u << MAMORI_BN_WINDOW)
+
+typedef struct {
+    const mamori_limb_t *m; /* odd modulus, n limbs */
+    const mamori_limb_t *r2; /* R^2 mod m */
+    size_t n;
+    mamori_limb_t m0inv; /* -m^-1 mod 2^LIMB_BITS */
+} mamori_bn_mont_t;
+
+/* x (n limbs) = big-endian in[0..len); the caller ensures len <= n * LIMB_BYTES. */
+void mamori_bn_from_bytes(mamori_limb_t *x, size_t n, const uint8_t *in, size_t len);
+/* out[0..len) = big-endian x, truncated to (or zero-padded at the top to) len bytes. */
+void mamori_bn_to_bytes(uint8_t *out, size_t len, const mamori_limb_t *x, size_t n);
+/* r = a - b; returns the borrow (0 or 1). r may alias a or b. */
+mamori_limb_t mamori_bn_sub(mamori_limb_t *r, const mamori_limb_t *a, const mamori_limb_t *b,
+                            size_t n);
+/* 1 if a < b, else 0. */
+mamori_limb_t mamori_bn_lt(const mamori_limb_t *a, const mamori_limb_t *b, size_t n);
+/* r (an + bn limbs) = a * b; r must not alias a or b. */
+void mamori_bn_mul(mamori_limb_t *r, const mamori_limb_t *a, size_t an, const mamori_limb_t *b,
+                   size_t bn);
+/* r (n limbs) += a (an <= n limbs); returns the carry out of the top. */
+mamori_limb_t mamori_bn_add_to(mamori_limb_t *r, size_t n, const mamori_limb_t *a, size_t an);
+
+/* Prepares Montgomery arithmetic modulo m (odd, n limbs) and writes R^2 mod m
+ * into r2. The caller promises 2^low_bit < m: pass bitlen(m) - 1 for a public
+ * modulus (fast), 0 for a secret one (timing then depends on n only).
+ * tmp: n limbs of scratch. */
+void mamori_bn_mont_init(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
+                         mamori_limb_t *r2, size_t low_bit, mamori_limb_t *tmp);
+/* r = a * b / R mod m, for a < R and b < m. r must not alias a or b. */
+void mamori_bn_mont_mul(mamori_limb_t *restrict r, const mamori_limb_t *restrict a,
+                        const mamori_limb_t *restrict b, const mamori_bn_mont_t *mm);
+/* r = a / R mod m (leaves Montgomery form); r may alias a. */
+void mamori_bn_from_mont(mamori_limb_t *r, const mamori_limb_t *a, const mamori_bn_mont_t *mm);
+/* r = a + b mod m and r = a - b mod m, for a, b < m; r may alias either. */
+void mamori_bn_mod_add(mamori_limb_t *r, const mamori_limb_t *a, const mamori_limb_t *b,
+                       const mamori_bn_mont_t *mm);
+void mamori_bn_mod_sub(mamori_limb_t *r, const mamori_limb_t *a, const mamori_limb_t *b,
+                       const mamori_bn_mont_t *mm);
+/* r = x * R mod m, the Montgomery form of x mod m, for any x of xn limbs.
+ * tmp: 2n limbs of scratch. */
+void mamori_bn_reduce_to_mont(mamori_limb_t *r, const mamori_limb_t *x, size_t xn,
+                              const mamori_bn_mont_t *mm, mamori_limb_t *tmp);
+/* r = base^exp (all in Montgomery form), exp secret: exp_bits (a multiple of
+ * MAMORI_BN_WINDOW) bits read from exp, fixed window, masked table reads.
+ * table: MAMORI_BN_TABLE_SIZE * n limbs; tmp: 2n limbs. */
+void mamori_bn_mod_exp(mamori_limb_t *r, const mamori_limb_t *base, const mamori_limb_t *exp,
+                       size_t exp_bits, const mamori_bn_mont_t *mm, mamori_limb_t *table,
+                       mamori_limb_t *tmp);
+/* r = base^e (Montgomery form) for a public e >= 1; time depends on e.
+ * r must not alias base; tmp: n limbs. */
+void mamori_bn_mod_exp_public(mamori_limb_t *r, const mamori_limb_t *base, uint32_t e,
+                              const mamori_bn_mont_t *mm, mamori_limb_t *tmp);
+/* r = x^-1 mod m for 0 < x < m with gcd(x, m) = 1 (else r is meaningless);
+ * constant time. tmp: 3n limbs. */
+void mamori_bn_mod_inv(mamori_limb_t *r, const mamori_limb_t *x, const mamori_bn_mont_t *mm,
+                       mamori_limb_t *tmp);
+
+#endif

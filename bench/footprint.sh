@@ -5,7 +5,8 @@
 #     calls but mem*, no symbols beyond libgcc helpers.
 #  2. Prints text/data/bss per object.
 #  3. Links each scenario in bench/footprint/*.c with --gc-sections and prints
-#     what it adds to an empty program that already uses mem*. A scenario may
+#     what mamori's library contributes to the image (from the linker map:
+#     the application's own glue and libc are not counted). A scenario may
 #     start with a line "// config: -DNAME=VALUE ..." to build src/ with its own
 #     configuration (e.g. a feature compiled out).
 # Usage: bench/footprint.sh [build-dir]
@@ -33,30 +34,19 @@ flags=(-mcpu=cortex-m4 -mthumb -mfloat-abi=soft -Os -ffreestanding -ffunction-se
 link=(-Wl,--gc-sections -nostartfiles -Wl,-e,main --specs=nano.specs)
 tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT
-# The baseline uses the mem* functions too: every firmware has them already.
-cat > "$tmp/empty.c" <<'C'
-#include <string.h>
-volatile unsigned char a[8], b[8];
-int main(void) { memcpy((void *)a, (void *)b, 8); memmove((void *)a, (void *)b, 8); memset((void *)a, 0, 8); return memcmp((void *)a, (void *)b, 8); }
-C
-arm-none-eabi-gcc "${flags[@]}" "${link[@]}" "$tmp/empty.c" -o "$tmp/empty.elf"
-base=$(arm-none-eabi-size "$tmp/empty.elf" | awk 'NR==2{print $1}')
 echo
-echo "Linked scenarios (--gc-sections; text incl. rodata, minus an empty program):"
+echo "Linked scenarios (--gc-sections; bytes of mamori code+rodata, data, bss in the image):"
 printf '%-28s %7s %6s %6s  %s\n' scenario text data bss config
 for src in bench/footprint/*.c; do
     name=$(basename "$src" .c)
     config=$(sed -n '1s|^// config: ||p' "$src")
-    scenario_lib=$lib
-    if [ -n "$config" ]; then
-        mkdir -p "$tmp/$name"
-        for c in $(find src -name '*.c'); do
-            arm-none-eabi-gcc "${flags[@]}" $config -c "$c" -o "$tmp/$name/$(echo "$c" | tr / _).o"
-        done
-        arm-none-eabi-ar rcs "$tmp/$name.a" "$tmp/$name"/*.o
-        scenario_lib="$tmp/$name.a"
-    fi
-    arm-none-eabi-gcc "${flags[@]}" $config "${link[@]}" "$src" "$scenario_lib" -o "$tmp/$name.elf"
-    arm-none-eabi-size "$tmp/$name.elf" | awk -v n="$name" -v b="$base" -v c="${config:-defaults}" \
-        'NR==2{printf "%-28s %7d %6d %6d  %s\n", n, $1-b, $2, $3, c}'
+    mkdir -p "$tmp/$name"
+    for c in $(find src -name '*.c'); do
+        arm-none-eabi-gcc "${flags[@]}" $config -c "$c" -o "$tmp/$name/$(echo "$c" | tr / _).o"
+    done
+    arm-none-eabi-ar rcs "$tmp/libmamori_$name.a" "$tmp/$name"/*.o
+    arm-none-eabi-gcc "${flags[@]}" $config "${link[@]}" -Wl,-Map,"$tmp/$name.map" "$src" \
+        "$tmp/libmamori_$name.a" -o "$tmp/$name.elf"
+    read -r text data bss < <(python3 bench/mapsize.py "$tmp/$name.map" "libmamori_$name.a")
+    printf '%-28s %7d %6d %6d  %s\n' "$name" "$text" "$data" "$bss" "${config:-defaults}"
 done

@@ -1,0 +1,318 @@
+/*
+ * edwards25519 group operations: -x^2 + y^2 = 1 + d x^2 y^2 over GF(2^255-19),
+ * with the formulas of RFC 8032 §5.1.4 in extended coordinates.
+ */
+#include "mamori/config.h"
+
+#if MAMORI_ED25519
+
+#include "crypto/ed25519_point.h"
+
+#include <string.h>
+
+#include "mamori/ct.h"
+
+/* A point prepared as an addend: (Y+X, Y-X, 2Z, 2dT). */
+typedef struct {
+    f25519_t ypx, ymx, z2, t2d;
+} cached_t;
+
+/* d = -121665/121666, sqrt(-1) = 2^((p-1)/4), and the base point B
+ * (RFC 8032 §5.1), little-endian. */
+static const uint8_t D_BYTES[32] = {
+    0xa3, 0x78, 0x59, 0x13, 0xca, 0x4d, 0xeb, 0x75, 0xab, 0xd8, 0x41, 0x41, 0x4d, 0x0a, 0x70, 0x00,
+    0x98, 0xe8, 0x79, 0x77, 0x79, 0x40, 0xc7, 0x8c, 0x73, 0xfe, 0x6f, 0x2b, 0xee, 0x6c, 0x03, 0x52};
+static const uint8_t SQRTM1_BYTES[32] = {
+    0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4, 0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
+    0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b, 0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b};
+static const uint8_t BX_BYTES[32] = {
+    0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25, 0x95, 0x60, 0xc7, 0x2c, 0x69,
+    0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2, 0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21};
+#define BY_LOW 0x58 /* y = 4/5 is 0x6666...6658 */
+#define BY_REST 0x66
+
+static void point_identity(ed25519_point_t *p)
+{
+    f25519_set_u32(&p->x, 0);
+    f25519_set_u32(&p->y, 1);
+    f25519_set_u32(&p->z, 1);
+    f25519_set_u32(&p->t, 0);
+}
+
+static void point_base(ed25519_point_t *p)
+{
+    uint8_t by[32];
+    memset(by, BY_REST, sizeof by);
+    by[0] = BY_LOW;
+    f25519_frombytes(&p->x, BX_BYTES);
+    f25519_frombytes(&p->y, by);
+    f25519_set_u32(&p->z, 1);
+    f25519_mul(&p->t, &p->x, &p->y);
+}
+
+static void to_cached(cached_t *c, const ed25519_point_t *p)
+{
+    f25519_t d;
+    f25519_frombytes(&d, D_BYTES);
+    f25519_add(&c->ypx, &p->y, &p->x);
+    f25519_sub(&c->ymx, &p->y, &p->x);
+    f25519_add(&c->z2, &p->z, &p->z);
+    f25519_add(&d, &d, &d);
+    f25519_mul(&c->t2d, &p->t, &d);
+}
+
+/* r = p + q (RFC 8032 §5.1.4 addition; complete for all inputs). */
+static void point_add(ed25519_point_t *r, const ed25519_point_t *p, const cached_t *q)
+{
+    f25519_t a, b, c, d;
+    f25519_sub(&a, &p->y, &p->x);
+    f25519_mul(&a, &a, &q->ymx);
+    f25519_add(&b, &p->y, &p->x);
+    f25519_mul(&b, &b, &q->ypx);
+    f25519_mul(&c, &p->t, &q->t2d);
+    f25519_mul(&d, &p->z, &q->z2);
+    f25519_sub(&r->x, &b, &a); /* E */
+    f25519_sub(&r->z, &d, &c); /* F */
+    f25519_add(&r->y, &d, &c); /* G */
+    f25519_add(&b, &b, &a);    /* H */
+    f25519_mul(&r->t, &r->x, &b);
+    f25519_mul(&r->x, &r->x, &r->z);
+    f25519_mul(&r->z, &r->z, &r->y);
+    f25519_mul(&r->y, &r->y, &b);
+}
+
+/* r = 2p (RFC 8032 §5.1.4 doubling). */
+static void point_dbl(ed25519_point_t *r, const ed25519_point_t *p)
+{
+    f25519_t a, b, c, h;
+    f25519_sqr(&a, &p->x);
+    f25519_sqr(&b, &p->y);
+    f25519_sqr(&c, &p->z);
+    f25519_add(&c, &c, &c);
+    f25519_add(&h, &a, &b);
+    f25519_add(&r->x, &p->x, &p->y);
+    f25519_sqr(&r->x, &r->x);
+    f25519_sub(&r->x, &h, &r->x); /* E */
+    f25519_sub(&r->y, &a, &b);    /* G */
+    f25519_add(&r->z, &c, &r->y); /* F */
+    f25519_mul(&r->t, &r->x, &h);
+    f25519_mul(&r->x, &r->x, &r->z);
+    f25519_mul(&r->z, &r->z, &r->y);
+    f25519_mul(&r->y, &r->y, &h);
+}
+
+/* Negates the cached point when neg is 1 (swap Y+X with Y-X, negate 2dT). */
+static void cached_cneg(cached_t *c, uint32_t neg)
+{
+    f25519_t t;
+    f25519_cswap(&c->ypx, &c->ymx, neg);
+    f25519_neg(&t, &c->t2d);
+    f25519_cmov(&c->t2d, &t, neg);
+}
+
+static void cached_cmov(cached_t *r, const cached_t *a, uint32_t move)
+{
+    f25519_cmov(&r->ypx, &a->ypx, move);
+    f25519_cmov(&r->ymx, &a->ymx, move);
+    f25519_cmov(&r->z2, &a->z2, move);
+    f25519_cmov(&r->t2d, &a->t2d, move);
+}
+
+int ed25519_point_y_canonical(const uint8_t in[32])
+{
+    f25519_t y;
+    uint8_t round_trip[32];
+    f25519_frombytes(&y, in);
+    f25519_tobytes(round_trip, &y);
+    round_trip[31] |= in[31] & 0x80;
+    return memcmp(round_trip, in, 32) == 0;
+}
+
+int ed25519_point_decode(ed25519_point_t *p, const uint8_t in[32])
+{
+    f25519_t u, v, v3, t;
+    uint32_t sign = in[31] >> 7;
+    if (!ed25519_point_y_canonical(in))
+        return -1;
+    f25519_frombytes(&p->y, in);
+    f25519_set_u32(&p->z, 1);
+
+    /* x^2 = u / v with u = y^2 - 1, v = d y^2 + 1 (RFC 8032 §5.1.3). */
+    f25519_sqr(&u, &p->y);
+    f25519_frombytes(&v, D_BYTES);
+    f25519_mul(&v, &v, &u);
+    f25519_sub(&u, &u, &p->z);
+    f25519_add(&v, &v, &p->z);
+
+    /* Candidate root x = u v^3 (u v^7)^((p-5)/8). */
+    f25519_sqr(&v3, &v);
+    f25519_mul(&v3, &v3, &v);
+    f25519_sqr(&t, &v3);
+    f25519_mul(&t, &t, &v);
+    f25519_mul(&t, &t, &u);
+    f25519_pow22523(&t, &t);
+    f25519_mul(&t, &t, &v3);
+    f25519_mul(&p->x, &t, &u);
+
+    /* v x^2 = u: x is a root; v x^2 = -u: x sqrt(-1) is; otherwise none. */
+    f25519_sqr(&t, &p->x);
+    f25519_mul(&t, &t, &v);
+    f25519_sub(&v3, &t, &u);
+    if (!f25519_is_zero(&v3)) {
+        f25519_add(&v3, &t, &u);
+        if (!f25519_is_zero(&v3))
+            return -1;
+        f25519_frombytes(&t, SQRTM1_BYTES);
+        f25519_mul(&p->x, &p->x, &t);
+    }
+    if (f25519_is_zero(&p->x) && sign)
+        return -1;
+    if (f25519_is_negative(&p->x) != sign)
+        f25519_neg(&p->x, &p->x);
+    f25519_mul(&p->t, &p->x, &p->y);
+    return 0;
+}
+
+void ed25519_point_encode(uint8_t out[32], const ed25519_point_t *p)
+{
+    f25519_t zi, x, y;
+    f25519_invert(&zi, &p->z);
+    f25519_mul(&x, &p->x, &zi);
+    f25519_mul(&y, &p->y, &zi);
+    f25519_tobytes(out, &y);
+    out[31] |= (uint8_t)(f25519_is_negative(&x) << 7);
+    mamori_zeroize(&zi, sizeof zi);
+    mamori_zeroize(&x, sizeof x);
+    mamori_zeroize(&y, sizeof y);
+}
+
+void ed25519_point_neg(ed25519_point_t *p)
+{
+    f25519_neg(&p->x, &p->x);
+    f25519_neg(&p->t, &p->t);
+}
+
+/* Writes k as 64 signed radix-16 digits in [-8, 8], k = sum e[i] 16^i. */
+static void recode_signed16(int8_t e[64], const uint8_t k[32])
+{
+    int carry = 0;
+    for (int i = 0; i < 32; i++) {
+        e[2 * i] = (int8_t)(k[i] & 15);
+        e[2 * i + 1] = (int8_t)(k[i] >> 4);
+    }
+    for (int i = 0; i < 63; i++) {
+        int v = e[i] + carry;
+        carry = (v + 8) >> 4; /* v + 8 is never negative */
+        e[i] = (int8_t)(v - (carry << 4));
+    }
+    e[63] = (int8_t)(e[63] + carry); /* at most 8, as k < 2^255 */
+}
+
+void ed25519_scalarmult_base(ed25519_point_t *r, const uint8_t k[32])
+{
+    cached_t table[8], c; /* table[j] = (j + 1) B */
+    int8_t e[64];
+
+    point_base(r);
+    to_cached(&table[0], r);
+    for (int j = 1; j < 8; j++) {
+        point_add(r, r, &table[0]);
+        to_cached(&table[j], r);
+    }
+    recode_signed16(e, k);
+
+    point_identity(r);
+    for (int i = 63; i >= 0; i--) {
+        for (int n = 0; n < 4; n++)
+            point_dbl(r, r);
+        /* c = |e[i]| B by scanning every entry, then negated if e[i] < 0. */
+        uint32_t digit = (uint32_t)(int32_t)e[i];
+        uint32_t neg = digit >> 31;
+        uint32_t abs = (digit ^ (0u - neg)) + neg;
+        f25519_set_u32(&c.ypx, 1);
+        f25519_set_u32(&c.ymx, 1);
+        f25519_set_u32(&c.z2, 2);
+        f25519_set_u32(&c.t2d, 0);
+        for (uint32_t j = 0; j < 8; j++)
+            cached_cmov(&c, &table[j], mamori_ct_is_zero32(abs ^ (j + 1)));
+        cached_cneg(&c, neg);
+        point_add(r, r, &c);
+    }
+    mamori_zeroize(e, sizeof e);
+    mamori_zeroize(&c, sizeof c);
+}
+
+/* Width-4 NAF of k < 2^253: every nonzero digit is odd, in [-7, 7], and is
+ * followed by at least three zeros (Hankerson-Menezes-Vanstone, alg. 3.35).
+ * The digit for 2^i goes to the low or high nibble of naf[i] (shift 0 or 4),
+ * so two scalars share one array. */
+static void wnaf4(uint8_t naf[256], const uint8_t k[32], int shift)
+{
+    int carry = 0;
+    for (int i = 0; i < 256;) {
+        int bit = (k[i >> 3] >> (i & 7)) & 1;
+        if (bit == carry) {
+            i++;
+            continue;
+        }
+        int window = carry;
+        for (int b = 0; b < 4 && i + b < 256; b++)
+            window += ((k[(i + b) >> 3] >> ((i + b) & 7)) & 1) << b;
+        carry = window >> 3; /* window is odd and at most 15 */
+        naf[i] |= (uint8_t)(((window - (carry << 4)) & 15) << shift);
+        i += 4;
+    }
+}
+
+/* Adds digit * P to r for a 4-bit two's complement digit, given
+ * table[j] = (2j + 1) P. */
+static void add_naf_digit(ed25519_point_t *r, const cached_t table[4], unsigned nibble)
+{
+    cached_t c;
+    int digit = (int)(nibble & 7) - (int)(nibble & 8);
+    if (digit == 0)
+        return;
+    c = table[(digit < 0 ? -digit : digit) / 2];
+    cached_cneg(&c, digit < 0);
+    point_add(r, r, &c);
+}
+
+/* table[j] = (2j + 1) p; p is used as scratch and left as 7p. */
+static void odd_multiples(cached_t table[4], ed25519_point_t *p)
+{
+    cached_t twice;
+    to_cached(&table[0], p);
+    point_dbl(p, p);
+    to_cached(&twice, p);
+    point_add(p, p, &table[0]);
+    for (int j = 1; j < 4; j++) {
+        to_cached(&table[j], p);
+        if (j < 3)
+            point_add(p, p, &twice);
+    }
+}
+
+void ed25519_double_scalarmult_vartime(ed25519_point_t *p, const uint8_t a[32],
+                                       const uint8_t b[32])
+{
+    uint8_t naf[256] = {0}; /* digits of a in the low nibbles, of b in the high */
+    cached_t table_a[4], table_b[4];
+
+    wnaf4(naf, a, 0);
+    wnaf4(naf, b, 4);
+    odd_multiples(table_a, p);
+    point_base(p);
+    odd_multiples(table_b, p);
+
+    int top = 255;
+    while (top >= 0 && naf[top] == 0)
+        top--;
+    point_identity(p);
+    for (int i = top; i >= 0; i--) {
+        point_dbl(p, p);
+        add_naf_digit(p, table_a, naf[i] & 15u);
+        add_naf_digit(p, table_b, naf[i] >> 4);
+    }
+}
+
+#endif

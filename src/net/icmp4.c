@@ -17,13 +17,28 @@ static bool may_send(mamori_stack_t *s)
     return false;
 }
 
-/* Fills in the checksum of the ICMP message in pb and sends it. */
-static int send_icmp(mamori_stack_t *s, mamori_pbuf_t *pb, uint32_t dst, size_t len)
+/* Builds and sends one ICMP message: type, code, the 4-byte rest of the
+ * header, then up to two pieces of body. */
+static int send_message(mamori_stack_t *s, uint32_t dst, uint8_t type, uint8_t code, uint32_t rest,
+                        const uint8_t *body, size_t body_len, const uint8_t *tail, size_t tail_len)
 {
-    uint8_t *msg = pb->data + MAMORI_IP4_PAYLOAD_OFF;
-    mamori_put_be16(msg + 2, 0);
-    mamori_put_be16(msg + 2, mamori_csum_finish(mamori_csum_add(0, msg, len)));
-    return mamori_ip4_output(s, pb, dst, MAMORI_IPPROTO_ICMP, len);
+    mamori_wr_t wr;
+    mamori_pbuf_t *pb = mamori_ip4_alloc(s, &wr);
+    if (!pb)
+        return MAMORI_ERR_NOMEM;
+    mamori_wr_u8(&wr, type);
+    mamori_wr_u8(&wr, code);
+    mamori_wr_be16(&wr, 0);
+    mamori_wr_be32(&wr, rest);
+    mamori_wr_bytes(&wr, body, body_len);
+    mamori_wr_bytes(&wr, tail, tail_len);
+    if (!mamori_wr_ok(&wr)) {
+        MAMORI_COUNT(s, ip_tx_drop_too_long);
+        mamori_pbuf_free(pb);
+        return MAMORI_ERR_MSGSIZE;
+    }
+    mamori_put_be16(wr.buf + 2, mamori_csum_finish(mamori_csum_add(0, wr.buf, wr.pos)));
+    return mamori_ip4_output(s, pb, dst, MAMORI_IPPROTO_ICMP, wr.pos);
 }
 
 static void echo_reply(mamori_stack_t *s, const mamori_ip4_info_t *info, mamori_rd_t *rd)
@@ -35,24 +50,10 @@ static void echo_reply(mamori_stack_t *s, const mamori_ip4_info_t *info, mamori_
     }
     if (!may_send(s))
         return;
-    size_t rest = mamori_rd_left(rd);
-    if (rest + ICMP_HDR_LEN > MAMORI_MTU - MAMORI_IP4_HDR_LEN) {
-        MAMORI_COUNT(s, ip_tx_drop_too_long);
-        return;
-    }
-    mamori_pbuf_t *pb = mamori_pbuf_alloc(s);
-    if (!pb) {
-        MAMORI_COUNT(s, eth_tx_drop_nobuf);
-        return;
-    }
-    mamori_wr_t wr;
-    mamori_wr_init(&wr, pb->data + MAMORI_IP4_PAYLOAD_OFF, MAMORI_MTU - MAMORI_IP4_HDR_LEN);
-    mamori_wr_u8(&wr, ICMP_ECHO_REPLY);
-    mamori_wr_u8(&wr, 0);
-    mamori_wr_be16(&wr, 0);
-    mamori_wr_bytes(&wr, mamori_rd_take(rd, rest), rest); /* identifier, sequence, data */
-    MAMORI_COUNT(s, icmp_tx_echo_reply);
-    (void)send_icmp(s, pb, info->src, wr.pos);
+    uint32_t ident_seq = mamori_rd_be32(rd);
+    size_t len = mamori_rd_left(rd);
+    if (send_message(s, info->src, ICMP_ECHO_REPLY, 0, ident_seq, mamori_rd_take(rd, len), len, NULL, 0) == 0)
+        MAMORI_COUNT(s, icmp_tx_echo_reply);
 }
 
 void mamori_icmp4_input(mamori_stack_t *s, const mamori_ip4_info_t *info, mamori_rd_t *rd)
@@ -89,56 +90,26 @@ void mamori_icmp4_input(mamori_stack_t *s, const mamori_ip4_info_t *info, mamori
 void mamori_icmp4_unreachable(mamori_stack_t *s, const mamori_ip4_info_t *info, uint8_t code,
                               const mamori_rd_t *payload)
 {
-    /* RFC 1122 §3.2.2: never about broadcasts, multicasts or ICMP errors. */
+    /* RFC 1122 §3.2.2: never about broadcasts or multicasts. ICMP itself is
+     * always handled, so no error is ever sent about an ICMP message. */
     if (!s->icmp.unreach_enabled || info->to_broadcast || s->ip4.state != MAMORI_ADDR_BOUND)
         return;
-    if (info->proto == MAMORI_IPPROTO_ICMP) {
-        mamori_rd_t peek = *payload;
-        uint8_t type = mamori_rd_u8(&peek);
-        if (type != ICMP_ECHO)
-            return;
-    }
     if (!may_send(s))
         return;
-    mamori_pbuf_t *pb = mamori_pbuf_alloc(s);
-    if (!pb) {
-        MAMORI_COUNT(s, eth_tx_drop_nobuf);
-        return;
-    }
     /* RFC 792: the offending header and the first 64 bits of its data. */
     mamori_rd_t orig = *payload;
     size_t data_len = mamori_rd_left(&orig) < 8 ? mamori_rd_left(&orig) : 8;
-    mamori_wr_t wr;
-    mamori_wr_init(&wr, pb->data + MAMORI_IP4_PAYLOAD_OFF, MAMORI_MTU - MAMORI_IP4_HDR_LEN);
-    mamori_wr_u8(&wr, ICMP_UNREACH);
-    mamori_wr_u8(&wr, code);
-    mamori_wr_be16(&wr, 0);
-    mamori_wr_be32(&wr, 0);
-    mamori_wr_bytes(&wr, info->hdr, info->hdr_len);
-    mamori_wr_bytes(&wr, mamori_rd_take(&orig, data_len), data_len);
-    MAMORI_COUNT(s, icmp_tx_unreach);
-    (void)send_icmp(s, pb, info->src, wr.pos);
+    if (send_message(s, info->src, ICMP_UNREACH, code, 0, info->hdr, info->hdr_len, mamori_rd_take(&orig, data_len),
+                     data_len) == 0)
+        MAMORI_COUNT(s, icmp_tx_unreach);
 }
 
 int mamori_icmp_ping(mamori_stack_t *s, uint32_t dst, uint16_t ident, uint16_t seq, const void *data, size_t len)
 {
-    if (len + ICMP_HDR_LEN > MAMORI_MTU - MAMORI_IP4_HDR_LEN)
-        return MAMORI_ERR_MSGSIZE;
-    mamori_pbuf_t *pb = mamori_pbuf_alloc(s);
-    if (!pb) {
-        MAMORI_COUNT(s, eth_tx_drop_nobuf);
-        return MAMORI_ERR_NOMEM;
-    }
-    mamori_wr_t wr;
-    mamori_wr_init(&wr, pb->data + MAMORI_IP4_PAYLOAD_OFF, MAMORI_MTU - MAMORI_IP4_HDR_LEN);
-    mamori_wr_u8(&wr, ICMP_ECHO);
-    mamori_wr_u8(&wr, 0);
-    mamori_wr_be16(&wr, 0);
-    mamori_wr_be16(&wr, ident);
-    mamori_wr_be16(&wr, seq);
-    mamori_wr_bytes(&wr, data, len);
-    MAMORI_COUNT(s, icmp_tx_echo);
-    return send_icmp(s, pb, dst, wr.pos);
+    int rc = send_message(s, dst, ICMP_ECHO, 0, (uint32_t)ident << 16 | seq, data, len, NULL, 0);
+    if (rc == 0)
+        MAMORI_COUNT(s, icmp_tx_echo);
+    return rc;
 }
 
 void mamori_icmp_set_ping_callback(mamori_stack_t *s, mamori_ping_cb cb) { s->icmp.on_echo_reply = cb; }

@@ -133,6 +133,17 @@ void mamori_ip4_deliver(mamori_stack_t *s, const mamori_ip4_info_t *info, mamori
     }
 }
 
+mamori_pbuf_t *mamori_ip4_alloc(mamori_stack_t *s, mamori_wr_t *wr)
+{
+    mamori_pbuf_t *pb = mamori_pbuf_alloc(s);
+    if (!pb) {
+        MAMORI_COUNT(s, eth_tx_drop_nobuf);
+        return NULL;
+    }
+    mamori_wr_init(wr, pb->data + MAMORI_IP4_PAYLOAD_OFF, MAMORI_MTU - MAMORI_IP4_HDR_LEN);
+    return pb;
+}
+
 int mamori_ip4_output(mamori_stack_t *s, mamori_pbuf_t *pb, uint32_t dst, uint8_t proto, size_t payload_len)
 {
     if (payload_len > MAMORI_MTU - MAMORI_IP4_HDR_LEN) {

@@ -34,6 +34,9 @@ void mamori_arp_flush(mamori_stack_t *s);
 
 /* IPv4 */
 void mamori_ip4_input(mamori_stack_t *s, mamori_rd_t *rd);
+/* Takes a pbuf for an outgoing datagram and points wr at its payload area
+ * (MTU minus the IPv4 header). NULL, counted, when the pool is empty. */
+mamori_pbuf_t *mamori_ip4_alloc(mamori_stack_t *s, mamori_wr_t *wr);
 /* Completes the IPv4 header of pb, whose payload of payload_len bytes is at
  * MAMORI_IP4_PAYLOAD_OFF, and sends it; takes ownership of pb. */
 int mamori_ip4_output(mamori_stack_t *s, mamori_pbuf_t *pb, uint32_t dst, uint8_t proto, size_t payload_len);

@@ -146,15 +146,14 @@ int mamori_udp_sendto(mamori_udp_t *sock, uint32_t dst, uint16_t dst_port, const
         if (rc)
             return rc;
     }
-    mamori_pbuf_t *pb = mamori_pbuf_alloc(s);
+    mamori_wr_t wr;
+    mamori_pbuf_t *pb = mamori_ip4_alloc(s, &wr);
     if (!pb) {
         MAMORI_COUNT(s, udp_tx_drop);
         return MAMORI_ERR_NOMEM;
     }
     uint16_t udp_len = (uint16_t)(MAMORI_UDP_HDR_LEN + len);
-    uint8_t *seg = pb->data + MAMORI_IP4_PAYLOAD_OFF;
-    mamori_wr_t wr;
-    mamori_wr_init(&wr, seg, MAMORI_MTU - MAMORI_IP4_HDR_LEN);
+    uint8_t *seg = wr.buf;
     mamori_wr_be16(&wr, sock->local_port);
     mamori_wr_be16(&wr, dst_port);
     mamori_wr_be16(&wr, udp_len);

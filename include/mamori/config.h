@@ -15,7 +15,7 @@
 
 /* ---- core ------------------------------------------------------------ */
 #ifndef MAMORI_PBUF_COUNT /* frame buffers in the shared pool */
-#define MAMORI_PBUF_COUNT 8
+#define MAMORI_PBUF_COUNT 4
 #endif
 #ifndef MAMORI_MTU /* IPv4 MTU of the interface (Ethernet: 1500) */
 #define MAMORI_MTU 1500
@@ -44,7 +44,10 @@
 #define MAMORI_ARP_MAX_TRIES 4
 #endif
 #ifndef MAMORI_ARP_QUEUE_LEN /* packets held while awaiting resolution */
-#define MAMORI_ARP_QUEUE_LEN 4
+#define MAMORI_ARP_QUEUE_LEN 2
+#endif
+#if MAMORI_ARP_QUEUE_LEN >= MAMORI_PBUF_COUNT
+#error "MAMORI_ARP_QUEUE_LEN must leave a pbuf free (for the ARP request itself)"
 #endif
 #ifndef MAMORI_ARP_DEFEND_INTERVAL_MS /* RFC 5227 DEFEND_INTERVAL */
 #define MAMORI_ARP_DEFEND_INTERVAL_MS 10000u
@@ -61,7 +64,7 @@
 #define MAMORI_IP4_REASSEMBLY 1
 #endif
 #ifndef MAMORI_IP4_REASS_SLOTS /* datagrams reassembled at once */
-#define MAMORI_IP4_REASS_SLOTS 2
+#define MAMORI_IP4_REASS_SLOTS 1
 #endif
 #ifndef MAMORI_IP4_REASS_MAX /* largest reassembled datagram payload */
 #define MAMORI_IP4_REASS_MAX 4096

@@ -88,6 +88,42 @@
 #define MAMORI_UDP 1
 #endif
 
+/* ---- defences: receive filter, rate limits, storm control -------------- */
+#ifndef MAMORI_FILTER_MACS /* source MAC allow list entries */
+#define MAMORI_FILTER_MACS 4
+#endif
+#ifndef MAMORI_FILTER_IP_RULES /* source prefix allow/deny rules */
+#define MAMORI_FILTER_IP_RULES 8
+#endif
+#ifndef MAMORI_FILTER_PORT_RULES /* per-port source restrictions */
+#define MAMORI_FILTER_PORT_RULES 4
+#endif
+#ifndef MAMORI_STORM_WINDOW_MS /* storm control measuring window */
+#define MAMORI_STORM_WINDOW_MS 1000u
+#endif
+/* Default per-class limits in frames per second and burst (0 = unlimited). */
+#ifndef MAMORI_RATE_BCAST
+#define MAMORI_RATE_BCAST 500u
+#define MAMORI_BURST_BCAST 100u
+#endif
+#ifndef MAMORI_RATE_ARP
+#define MAMORI_RATE_ARP 200u
+#define MAMORI_BURST_ARP 50u
+#endif
+#ifndef MAMORI_RATE_ICMP
+#define MAMORI_RATE_ICMP 500u
+#define MAMORI_BURST_ICMP 100u
+#endif
+#ifndef MAMORI_RATE_SYN
+#define MAMORI_RATE_SYN 1000u
+#define MAMORI_BURST_SYN 200u
+#endif
+/* Default broadcast storm thresholds (frames per window; 0 = off). */
+#ifndef MAMORI_STORM_BCAST_RISING
+#define MAMORI_STORM_BCAST_RISING 2000u
+#define MAMORI_STORM_BCAST_FALLING 500u
+#endif
+
 /* ---- TCP (include/mamori/config_tcp.h) and applications (config_app.h) -- */
 #include "mamori/config_tcp.h"
 #include "mamori/config_app.h"

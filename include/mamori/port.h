@@ -41,6 +41,10 @@ typedef struct mamori_port {
     /* Optional: receives log lines at or below MAMORI_LOG_LEVEL. */
     void (*log)(void *ctx, mamori_log_level_t level, const char *msg);
 
+    /* Optional: asks the MAC to stop (block = 1) or resume receiving a
+     * traffic class (a mamori_traffic_class_t) during a storm. */
+    void (*rx_class_control)(void *ctx, int traffic_class, int block);
+
     /* Optional: a lock for the hosted socket layer (one stack, many threads). */
     void (*lock)(void *ctx);
     void (*unlock)(void *ctx);

@@ -13,6 +13,7 @@
 #define MAMORI_STACK_H
 
 #include "mamori/config.h"
+#include "mamori/defense.h"
 #include "mamori/drbg.h"
 #include "mamori/net.h"
 #include "mamori/port.h"
@@ -37,6 +38,7 @@ struct mamori_stack {
     mamori_arp_state_t arp;
     mamori_ip4_state_t ip4;
     mamori_icmp_state_t icmp;
+    mamori_defense_t defense;
     mamori_udp_t *udp_sockets;
 #if MAMORI_TCP
     mamori_tcp_state_t tcp;

@@ -13,7 +13,23 @@
 #include "mamori/stats_app.h"
 
 /* Every counter: the network layers here, then TCP and the applications. */
-#define MAMORI_STATS_LIST(X) MAMORI_STATS_NET(X) MAMORI_STATS_TCP(X) MAMORI_STATS_APP(X)
+#define MAMORI_STATS_LIST(X)                                                   \
+    MAMORI_STATS_NET(X) MAMORI_STATS_DEFENSE(X) MAMORI_STATS_TCP(X) MAMORI_STATS_APP(X)
+
+/* Drops by the receive filter, the class rate limits and storm control. */
+#define MAMORI_STATS_DEFENSE(X)                                                \
+    X(filter_drop_mac)                                                         \
+    X(filter_drop_ethertype)                                                   \
+    X(filter_drop_src)                                                         \
+    X(filter_drop_port)                                                        \
+    X(rate_drop_total)                                                         \
+    X(rate_drop_bcast)                                                         \
+    X(rate_drop_arp)                                                           \
+    X(rate_drop_icmp)                                                          \
+    X(rate_drop_syn)                                                           \
+    X(rate_drop_udp)                                                           \
+    X(storm_drop)                                                              \
+    X(storm_events)
 
 #define MAMORI_STATS_NET(X)                                                    \
     X(eth_rx_frames)                                                           \

@@ -15,6 +15,7 @@ int mamori_stack_init(mamori_stack_t *s, const mamori_port_t *port, const uint8_
     s->icmp.echo_enabled = MAMORI_ICMP_ECHO;
     s->icmp.unreach_enabled = MAMORI_ICMP_UNREACH;
     mamori_bucket_init(&s->icmp.bucket, MAMORI_ICMP_RATE_PPS, MAMORI_ICMP_BURST, now_ms);
+    mamori_defense_init(s);
     return mamori_random_init(s) == 0 ? MAMORI_OK : MAMORI_ERR_ENTROPY;
 }
 
@@ -38,7 +39,7 @@ uint32_t mamori_poll(mamori_stack_t *s, uint32_t now_ms)
         }
         mamori_input(s, s->rx_frame, (size_t)n);
     }
-    uint32_t next = mamori_arp_timer(s);
+    uint32_t next = mamori_min_u32(mamori_arp_timer(s), mamori_defense_timer(s));
 #if MAMORI_IP4_REASSEMBLY
     next = mamori_min_u32(next, mamori_ip4_reass_timer(s));
 #endif

@@ -23,7 +23,7 @@ void mamori_eth_input(mamori_stack_t *s, mamori_rd_t *frame)
     MAMORI_COUNT(s, eth_rx_frames);
     s->stats.eth_rx_bytes += (uint32_t)mamori_rd_left(frame);
     const uint8_t *dst = mamori_rd_take(frame, 6);
-    mamori_rd_skip(frame, 6); /* source MAC: ARP reads its own copy */
+    const uint8_t *src = mamori_rd_take(frame, 6);
     uint16_t type = mamori_rd_be16(frame);
     if (!mamori_rd_ok(frame)) {
         MAMORI_COUNT(s, eth_rx_drop_short);
@@ -33,6 +33,8 @@ void mamori_eth_input(mamori_stack_t *s, mamori_rd_t *frame)
         MAMORI_COUNT(s, eth_rx_drop_not_for_us);
         return;
     }
+    if (!mamori_defense_frame(s, src, dst, type))
+        return;
     switch (type) {
     case MAMORI_ETHERTYPE_IP4:
         mamori_ip4_input(s, frame);

@@ -82,6 +82,8 @@ void mamori_ip4_input(mamori_stack_t *s, mamori_rd_t *rd)
         MAMORI_COUNT(s, ip_rx_drop_src);
         return;
     }
+    if (!mamori_defense_source(s, src))
+        return;
     bool to_us = s->ip4.state == MAMORI_ADDR_BOUND && dst == s->ip4.addr;
     bool to_group = mamori_ip4_is_broadcast(s, dst) || (is_multicast(dst) && joined(s, dst));
     if (!to_us && !to_group) {
@@ -109,6 +111,8 @@ void mamori_ip4_input(mamori_stack_t *s, mamori_rd_t *rd)
 
 void mamori_ip4_deliver(mamori_stack_t *s, const mamori_ip4_info_t *info, mamori_rd_t *payload)
 {
+    if (!mamori_defense_transport(s, info, payload))
+        return;
     switch (info->proto) {
     case MAMORI_IPPROTO_ICMP:
         MAMORI_COUNT(s, ip_rx_delivered);

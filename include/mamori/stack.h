@@ -28,6 +28,7 @@ struct mamori_stack {
     uint8_t mac[6];
     uint8_t mcast_macs[MAMORI_ETH_MCAST_GROUPS][6];
     mamori_stats_t stats;
+    uint64_t rx_octets, tx_octets; /* ifHCInOctets/ifHCOutOctets (RFC 2863) */
 #if MAMORI_DRBG
     mamori_drbg_t drbg;      /* every unpredictable value comes from here */
     uint8_t random_pool[32]; /* DRBG output not yet handed out */

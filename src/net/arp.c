@@ -7,7 +7,6 @@
 
 #include "net/net_internal.h"
 
-enum { ENTRY_FREE = 0, ENTRY_INCOMPLETE, ENTRY_REACHABLE };
 enum { ARP_REQUEST = 1, ARP_REPLY = 2 };
 
 /* RFC 5227 §1.1 constants, in ms. */
@@ -67,7 +66,7 @@ static void send_probe(mamori_stack_t *s)
 static mamori_arp_entry_t *find_entry(mamori_stack_t *s, uint32_t ip)
 {
     for (size_t i = 0; i < MAMORI_ARP_CACHE_SIZE; i++)
-        if (s->arp.cache[i].state != ENTRY_FREE && s->arp.cache[i].ip == ip)
+        if (s->arp.cache[i].state != MAMORI_ARP_FREE && s->arp.cache[i].ip == ip)
             return &s->arp.cache[i];
     return NULL;
 }
@@ -103,25 +102,25 @@ static mamori_arp_entry_t *alloc_entry(mamori_stack_t *s)
     mamori_arp_entry_t *victim = NULL;
     for (size_t i = 0; i < MAMORI_ARP_CACHE_SIZE; i++) {
         mamori_arp_entry_t *e = &s->arp.cache[i];
-        if (e->state == ENTRY_FREE)
+        if (e->state == MAMORI_ARP_FREE)
             return e;
-        if (!victim || (e->state == ENTRY_REACHABLE && victim->state != ENTRY_REACHABLE) ||
+        if (!victim || (e->state == MAMORI_ARP_REACHABLE && victim->state != MAMORI_ARP_REACHABLE) ||
             (e->state == victim->state && mamori_time_before(e->deadline, victim->deadline)))
             victim = e;
     }
     MAMORI_COUNT(s, arp_cache_evictions);
-    if (victim->state == ENTRY_INCOMPLETE)
+    if (victim->state == MAMORI_ARP_INCOMPLETE)
         drop_pending(s, victim->ip);
-    victim->state = ENTRY_FREE;
+    victim->state = MAMORI_ARP_FREE;
     return victim;
 }
 
 static void learn(mamori_stack_t *s, mamori_arp_entry_t *e, uint32_t ip, const uint8_t mac[6])
 {
-    bool was_incomplete = e->state == ENTRY_INCOMPLETE;
+    bool was_incomplete = e->state == MAMORI_ARP_INCOMPLETE;
     e->ip = ip;
     memcpy(e->mac, mac, 6);
-    e->state = ENTRY_REACHABLE;
+    e->state = MAMORI_ARP_REACHABLE;
     e->deadline = s->now + MAMORI_ARP_TTL_MS;
     if (was_incomplete)
         send_pending(s, e);
@@ -210,7 +209,7 @@ void mamori_arp_input(mamori_stack_t *s, mamori_rd_t *rd)
 int mamori_arp_output(mamori_stack_t *s, mamori_pbuf_t *pb, uint32_t next_hop)
 {
     mamori_arp_entry_t *e = find_entry(s, next_hop);
-    if (e && e->state == ENTRY_REACHABLE)
+    if (e && e->state == MAMORI_ARP_REACHABLE)
         return mamori_eth_output(s, pb, e->mac, MAMORI_ETHERTYPE_IP4);
     size_t slot = MAMORI_ARP_QUEUE_LEN;
     for (size_t i = 0; i < MAMORI_ARP_QUEUE_LEN && slot == MAMORI_ARP_QUEUE_LEN; i++)
@@ -226,7 +225,7 @@ int mamori_arp_output(mamori_stack_t *s, mamori_pbuf_t *pb, uint32_t next_hop)
     if (!e) {
         e = alloc_entry(s);
         e->ip = next_hop;
-        e->state = ENTRY_INCOMPLETE;
+        e->state = MAMORI_ARP_INCOMPLETE;
         e->tries = 1;
         e->deadline = s->now + MAMORI_ARP_RETRY_MS;
         send_request(s, next_hop);
@@ -277,9 +276,9 @@ void mamori_arp_start_acd(mamori_stack_t *s, bool probe)
 void mamori_arp_flush(mamori_stack_t *s)
 {
     for (size_t i = 0; i < MAMORI_ARP_CACHE_SIZE; i++) {
-        if (s->arp.cache[i].state == ENTRY_INCOMPLETE)
+        if (s->arp.cache[i].state == MAMORI_ARP_INCOMPLETE)
             drop_pending(s, s->arp.cache[i].ip);
-        s->arp.cache[i].state = ENTRY_FREE;
+        s->arp.cache[i].state = MAMORI_ARP_FREE;
     }
 }
 
@@ -288,17 +287,17 @@ uint32_t mamori_arp_timer(mamori_stack_t *s)
     uint32_t next = acd_timer(s);
     for (size_t i = 0; i < MAMORI_ARP_CACHE_SIZE; i++) {
         mamori_arp_entry_t *e = &s->arp.cache[i];
-        if (e->state == ENTRY_FREE)
+        if (e->state == MAMORI_ARP_FREE)
             continue;
         if (!mamori_time_before(s->now, e->deadline)) {
-            if (e->state == ENTRY_REACHABLE) {
-                e->state = ENTRY_FREE; /* TTL over: resolve afresh on next use */
+            if (e->state == MAMORI_ARP_REACHABLE) {
+                e->state = MAMORI_ARP_FREE; /* TTL over: resolve afresh on next use */
                 continue;
             }
             if (e->tries >= MAMORI_ARP_MAX_TRIES) {
                 MAMORI_COUNT(s, arp_resolve_fail);
                 drop_pending(s, e->ip);
-                e->state = ENTRY_FREE;
+                e->state = MAMORI_ARP_FREE;
                 continue;
             }
             /* Exponential backoff between requests: RETRY, 2x, 4x, ... */
@@ -315,7 +314,7 @@ int mamori_arp_lookup(const mamori_stack_t *s, uint32_t ip, uint8_t mac[6])
 {
     for (size_t i = 0; i < MAMORI_ARP_CACHE_SIZE; i++) {
         const mamori_arp_entry_t *e = &s->arp.cache[i];
-        if (e->state == ENTRY_REACHABLE && e->ip == ip) {
+        if (e->state == MAMORI_ARP_REACHABLE && e->ip == ip) {
             memcpy(mac, e->mac, 6);
             return MAMORI_OK;
         }

@@ -22,6 +22,7 @@ void mamori_eth_input(mamori_stack_t *s, mamori_rd_t *frame)
 {
     MAMORI_COUNT(s, eth_rx_frames);
     s->stats.eth_rx_bytes += (uint32_t)mamori_rd_left(frame);
+    s->rx_octets += mamori_rd_left(frame);
     const uint8_t *dst = mamori_rd_take(frame, 6);
     const uint8_t *src = mamori_rd_take(frame, 6);
     uint16_t type = mamori_rd_be16(frame);
@@ -63,6 +64,7 @@ int mamori_eth_output(mamori_stack_t *s, mamori_pbuf_t *pb, const uint8_t dst[6]
     if (rc == 0) {
         MAMORI_COUNT(s, eth_tx_frames);
         s->stats.eth_tx_bytes += pb->len;
+        s->tx_octets += pb->len;
     } else {
         MAMORI_COUNT(s, eth_tx_drop_driver);
     }

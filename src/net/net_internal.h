@@ -23,6 +23,7 @@ int mamori_eth_output(mamori_stack_t *s, mamori_pbuf_t *pb, const uint8_t dst[6]
 void mamori_ip4_multicast_mac(uint32_t group, uint8_t mac[6]);
 
 /* ARP */
+enum { MAMORI_ARP_FREE = 0, MAMORI_ARP_INCOMPLETE, MAMORI_ARP_REACHABLE }; /* entry states */
 void mamori_arp_input(mamori_stack_t *s, mamori_rd_t *rd);
 /* Sends pb (an IPv4 frame without Ethernet addresses) to next_hop,
  * resolving it first if needed; takes ownership of pb. */

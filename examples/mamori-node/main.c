@@ -1,14 +1,16 @@
-#define _GNU_SOURCE
 /*
  * mamori-node: one mamori stack on a Linux TAP device, for interop tests and
- * for trying mamori against real hosts. See node_parse_options() for usage.
+ * for trying mamori against real hosts. `mamori-node --help` lists the
+ * options; features are modules (see node.h and modules.c).
  */
+#define _GNU_SOURCE
 #include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <sys/random.h>
 
 #include "mamori/mamori.h"
+#include "node.h"
 #include "options.h"
 #include "posix/clock.h"
 #include "posix/pcap.h"
@@ -16,8 +18,6 @@
 
 static volatile sig_atomic_t stop_requested;
 static mamori_stack_t stack;
-static mamori_udp_t echo_sock;
-static uint8_t echo_ring[16384];
 
 static void on_signal(int sig)
 {
@@ -34,22 +34,32 @@ static void install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-static void on_echo(mamori_udp_t *sock, void *user)
-{
-    (void)user;
-    uint8_t buf[MAMORI_UDP_MAX_PAYLOAD];
-    uint32_t src;
-    uint16_t sport;
-    int n;
-    while ((n = mamori_udp_recvfrom(sock, buf, sizeof buf, &src, &sport)) >= 0)
-        mamori_udp_sendto(sock, src, sport, buf, (size_t)n);
-}
-
 static void print_counters(void)
 {
     printf("counters:\n");
     for (size_t i = 0; i < MAMORI_STATS_COUNT; i++)
         printf("  %s %u\n", mamori_stats_name(i), mamori_stats_value(mamori_stats(&stack), i));
+}
+
+static int start_modules(void)
+{
+    for (size_t m = 0; node_modules[m]; m++) {
+        int rc = node_modules[m]->start ? node_modules[m]->start(&stack) : MAMORI_OK;
+        if (rc)
+            return rc;
+    }
+    return MAMORI_OK;
+}
+
+static uint32_t poll_modules(uint32_t now, uint32_t wait)
+{
+    for (size_t m = 0; node_modules[m]; m++) {
+        if (node_modules[m]->poll) {
+            uint32_t w = node_modules[m]->poll(&stack, now);
+            wait = w < wait ? w : wait;
+        }
+    }
+    return wait;
 }
 
 int main(int argc, char **argv)
@@ -82,20 +92,19 @@ int main(int argc, char **argv)
     rc = mamori_stack_init(&stack, &port, opt.mac, mamori_posix_now_ms());
     if (rc == 0)
         rc = mamori_ip4_set_addr(&stack, opt.addr, opt.prefix, opt.gw, opt.probe);
-    if (rc == 0 && opt.udp_echo_port) {
-        mamori_udp_open(&stack, &echo_sock, echo_ring, sizeof echo_ring);
-        rc = mamori_udp_bind(&echo_sock, (uint16_t)opt.udp_echo_port);
-        mamori_udp_set_callback(&echo_sock, on_echo, NULL);
-    }
+    if (rc == 0)
+        mamori_icmp_set_echo(&stack, !opt.no_ping);
+    if (rc == 0)
+        rc = start_modules();
     if (rc) {
         fprintf(stderr, "mamori-node: %s\n", mamori_strerror(rc));
         return 1;
     }
-    mamori_icmp_set_echo(&stack, !opt.no_ping);
     install_signals();
     bool ready = false;
     while (!stop_requested) {
-        uint32_t wait = mamori_poll(&stack, mamori_posix_now_ms());
+        uint32_t now = mamori_posix_now_ms();
+        uint32_t wait = poll_modules(now, mamori_poll(&stack, now));
         if (!ready && mamori_ip4_addr(&stack)) {
             printf("ready\n");
             fflush(stdout);
@@ -103,6 +112,9 @@ int main(int argc, char **argv)
         }
         mamori_tap_wait(&tap, wait);
     }
+    for (size_t m = 0; node_modules[m]; m++)
+        if (node_modules[m]->finish)
+            node_modules[m]->finish(&stack);
     print_counters();
     if (opt.pcap)
         mamori_pcap_close(&pcap);

@@ -6,30 +6,11 @@
 #include <stdlib.h>
 #include <string.h>
 
-static const char usage[] =
-    "usage: mamori-node --tap IFNAME --addr A.B.C.D/N [options]\n"
-    "Runs one mamori stack on an existing Linux TAP device.\n"
-    "\n"
-    "  --tap IFNAME       attach to this TAP device (created if absent)\n"
-    "  --addr A.B.C.D/N   interface address and prefix length\n"
-    "  --gw A.B.C.D       default gateway\n"
-    "  --mac MAC          interface MAC (default: random, locally administered)\n"
-    "  --probe            check the address with RFC 5227 ARP probes before use\n"
-    "  --udp-echo PORT    echo every UDP datagram received on PORT\n"
-    "  --pcap FILE        record every frame sent and received\n"
-    "  --no-ping          do not answer ICMP echo requests\n"
-    "  --help             this text\n"
-    "\n"
-    "Prints 'ready' once the interface is up; on SIGINT/SIGTERM prints the\n"
-    "counters and exits 0.\n";
+#include "node.h"
 
-static void fail(const char *what, const char *arg)
-{
-    fprintf(stderr, "mamori-node: bad %s '%s'\n\n%s", what, arg, usage);
-    exit(2);
-}
+static node_options_t *opts;
 
-static bool parse_ip(const char *s, uint32_t *out)
+bool node_parse_ip(const char *s, uint32_t *out)
 {
     unsigned a, b, c, d;
     char tail;
@@ -39,92 +20,122 @@ static bool parse_ip(const char *s, uint32_t *out)
     return true;
 }
 
-static bool parse_mac(const char *s, uint8_t mac[6])
+bool node_parse_prefix(const char *s, uint32_t *addr, uint8_t *prefix_len)
+{
+    char buf[32];
+    snprintf(buf, sizeof buf, "%s", s);
+    char *slash = strchr(buf, '/');
+    if (!slash)
+        return false;
+    *slash = 0;
+    char *end;
+    long len = strtol(slash + 1, &end, 10);
+    if (*end || end == slash + 1 || len < 0 || len > 32 || !node_parse_ip(buf, addr))
+        return false;
+    *prefix_len = (uint8_t)len;
+    return true;
+}
+
+bool node_parse_port(const char *s, uint16_t *port)
+{
+    char *end;
+    long v = strtol(s, &end, 10);
+    if (*end || end == s || v < 1 || v > 65535)
+        return false;
+    *port = (uint16_t)v;
+    return true;
+}
+
+static bool opt_tap(const char *arg) { return (opts->tap = arg) != NULL; }
+static bool opt_addr(const char *arg) { return node_parse_prefix(arg, &opts->addr, &opts->prefix) && opts->addr; }
+static bool opt_gw(const char *arg) { return node_parse_ip(arg, &opts->gw); }
+static bool opt_pcap(const char *arg) { return (opts->pcap = arg) != NULL; }
+static bool opt_no_ping(const char *arg) { return (void)arg, opts->no_ping = true; }
+static bool opt_probe(const char *arg) { return (void)arg, opts->probe = true; }
+
+static bool opt_mac(const char *arg)
 {
     unsigned m[6];
     char tail;
-    if (sscanf(s, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &tail) != 6)
+    if (sscanf(arg, "%x:%x:%x:%x:%x:%x%c", &m[0], &m[1], &m[2], &m[3], &m[4], &m[5], &tail) != 6)
         return false;
     for (int i = 0; i < 6; i++) {
         if (m[i] > 255)
             return false;
-        mac[i] = (uint8_t)m[i];
+        opts->mac[i] = (uint8_t)m[i];
     }
-    return !(mac[0] & 1);
+    opts->have_mac = true;
+    return !(opts->mac[0] & 1);
 }
 
-static int parse_port(const char *s)
+static const node_option_t core_options[] = {
+    {"tap", "IFNAME", "attach to this TAP device (created if absent)", opt_tap},
+    {"addr", "A.B.C.D/N", "interface address and prefix length", opt_addr},
+    {"gw", "A.B.C.D", "default gateway", opt_gw},
+    {"mac", "MAC", "interface MAC (default: random, locally administered)", opt_mac},
+    {"probe", NULL, "check the address with RFC 5227 ARP probes before use", opt_probe},
+    {"pcap", "FILE", "record every frame sent and received", opt_pcap},
+    {"no-ping", NULL, "do not answer ICMP echo requests", opt_no_ping},
+    {NULL, NULL, NULL, NULL},
+};
+
+#define MAX_OPTIONS 64
+
+static size_t collect(const node_option_t **all)
 {
-    char *end;
-    long v = strtol(s, &end, 10);
-    if (*end || v < 1 || v > 65535)
-        fail("port", s);
-    return (int)v;
+    size_t n = 0;
+    for (const node_option_t *o = core_options; o->name; o++)
+        all[n++] = o;
+    for (size_t m = 0; node_modules[m]; m++)
+        for (const node_option_t *o = node_modules[m]->options; o && o->name && n < MAX_OPTIONS; o++)
+            all[n++] = o;
+    return n;
+}
+
+static void usage(FILE *out, const node_option_t **all, size_t n)
+{
+    fprintf(out, "usage: mamori-node --tap IFNAME --addr A.B.C.D/N [options]\n"
+                 "Runs one mamori stack on a Linux TAP device.\n\n");
+    for (size_t i = 0; i < n; i++) {
+        char left[40];
+        snprintf(left, sizeof left, "--%s%s%s", all[i]->name, all[i]->arg_name ? " " : "",
+                 all[i]->arg_name ? all[i]->arg_name : "");
+        fprintf(out, "  %-26s %s\n", left, all[i]->help);
+    }
+    fprintf(out, "  %-26s %s\n\n", "--help", "this text");
+    fprintf(out, "Prints 'ready' once the interface is up; on SIGINT/SIGTERM stops, prints the\n"
+                 "counters and exits 0.\n");
 }
 
 void node_parse_options(node_options_t *o, int argc, char **argv)
 {
-    enum { OPT_TAP = 1, OPT_ADDR, OPT_GW, OPT_MAC, OPT_UDP_ECHO, OPT_PCAP, OPT_NO_PING, OPT_PROBE, OPT_HELP };
-    static const struct option longopts[] = {
-        {"tap", required_argument, 0, OPT_TAP},       {"addr", required_argument, 0, OPT_ADDR},
-        {"gw", required_argument, 0, OPT_GW},         {"mac", required_argument, 0, OPT_MAC},
-        {"udp-echo", required_argument, 0, OPT_UDP_ECHO}, {"pcap", required_argument, 0, OPT_PCAP},
-        {"no-ping", no_argument, 0, OPT_NO_PING},     {"probe", no_argument, 0, OPT_PROBE},
-        {"help", no_argument, 0, OPT_HELP},           {0, 0, 0, 0},
-    };
+    const node_option_t *all[MAX_OPTIONS];
+    size_t n = collect(all);
+    struct option longopts[MAX_OPTIONS + 2];
+    for (size_t i = 0; i < n; i++)
+        longopts[i] = (struct option){all[i]->name, all[i]->arg_name ? required_argument : no_argument, 0, (int)i + 1};
+    longopts[n] = (struct option){"help", no_argument, 0, (int)n + 1};
+    longopts[n + 1] = (struct option){0, 0, 0, 0};
     memset(o, 0, sizeof *o);
+    opts = o;
     int c;
     while ((c = getopt_long(argc, argv, "", longopts, NULL)) != -1) {
-        switch (c) {
-        case OPT_TAP:
-            o->tap = optarg;
-            break;
-        case OPT_ADDR: {
-            char buf[32];
-            snprintf(buf, sizeof buf, "%s", optarg);
-            char *slash = strchr(buf, '/');
-            char *end = NULL;
-            long prefix = slash ? strtol(slash + 1, &end, 10) : -1;
-            if (slash)
-                *slash = 0;
-            if (!slash || *end || prefix < 0 || prefix > 32 || !parse_ip(buf, &o->addr))
-                fail("address", optarg);
-            o->prefix = (uint8_t)prefix;
-            break;
-        }
-        case OPT_GW:
-            if (!parse_ip(optarg, &o->gw))
-                fail("gateway", optarg);
-            break;
-        case OPT_MAC:
-            if (!parse_mac(optarg, o->mac))
-                fail("MAC", optarg);
-            o->have_mac = true;
-            break;
-        case OPT_UDP_ECHO:
-            o->udp_echo_port = parse_port(optarg);
-            break;
-        case OPT_PCAP:
-            o->pcap = optarg;
-            break;
-        case OPT_NO_PING:
-            o->no_ping = true;
-            break;
-        case OPT_PROBE:
-            o->probe = true;
-            break;
-        case OPT_HELP:
-            fputs(usage, stdout);
+        if (c == (int)n + 1) {
+            usage(stdout, all, n);
             exit(0);
-        default:
-            fputs(usage, stderr);
+        }
+        if (c < 1 || c > (int)n) {
+            usage(stderr, all, n);
+            exit(2);
+        }
+        if (!all[c - 1]->handle(optarg)) {
+            fprintf(stderr, "mamori-node: bad --%s '%s'\n", all[c - 1]->name, optarg ? optarg : "");
             exit(2);
         }
     }
-    if (optind < argc)
-        fail("argument", argv[optind]);
-    if (!o->tap || !o->addr) {
-        fprintf(stderr, "mamori-node: --tap and --addr are required\n\n%s", usage);
+    if (optind < argc || !o->tap || !o->addr) {
+        fprintf(stderr, "mamori-node: --tap and --addr are required\n\n");
+        usage(stderr, all, n);
         exit(2);
     }
 }

@@ -1,4 +1,4 @@
-/* Command-line options of mamori-node. */
+/* Command-line options of mamori-node: the core ones, then every module's. */
 #ifndef MAMORI_NODE_OPTIONS_H
 #define MAMORI_NODE_OPTIONS_H
 
@@ -12,7 +12,6 @@ typedef struct {
     uint32_t gw;
     uint8_t mac[6];
     bool have_mac;
-    int udp_echo_port; /* 0 = off */
     const char *pcap;
     bool no_ping;
     bool probe;

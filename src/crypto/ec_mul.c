@@ -1,0 +1,161 @@
+/*
+ * Constant-time scalar multiplication: signed base-2^w digits (each in
+ * [-2^(w-1), 2^(w-1)]) select a multiple from a table by scanning every entry with a
+ * mask, and complete formulas absorb the identity, so neither the control
+ * flow nor the memory addresses depend on the scalar.
+ */
+#include "crypto/ec_point.h"
+
+#if MAMORI_P256 || MAMORI_P384
+
+#include <string.h>
+
+#include "mamori/ct.h"
+
+/* Window width for variable-base multiplication: 4 bits (8 table points)
+ * with 64-bit limbs on hosts, 3 bits (4 points) with 32-bit limbs so a P-384
+ * multiplication stays under 2 KB of stack on a microcontroller. The
+ * fixed-base comb always uses 4-bit digits. */
+#ifndef EC_WINDOW
+#define EC_WINDOW (EC_LIMB_BITS == 64 ? 4 : 3)
+#endif
+#define COMB_WINDOW 4
+#define COMB_TABLE 8
+#define MAX_DIGITS (EC_MAX_BITS / 3 + 2)
+/* Digits are kept two to a byte, as 4-bit two's complement. */
+#define PACKED_DIGITS ((MAX_DIGITS + 1) / 2)
+
+uint32_t ec_scalar_valid(const ec_curve_t *c, const uint8_t *k)
+{
+    ec_fe_t v;
+    ec_from_bytes(&c->n, v, k);
+    uint32_t ok = ec_lt_mod(&c->n, v) & (ec_is_zero(&c->n, v) ^ 1);
+    mamori_zeroize(v, sizeof v);
+    return ok;
+}
+
+/* Bits [pos, pos + w) of the big-endian scalar k of len bytes (public
+ * positions, w <= 8). */
+static uint32_t scalar_bits(const uint8_t *k, size_t len, size_t pos, unsigned w)
+{
+    size_t byte = pos / 8;
+    uint32_t v = k[len - 1 - byte];
+    if (byte + 1 < len)
+        v |= (uint32_t)k[len - 2 - byte] << 8;
+    return (v >> (pos % 8)) & ((1u << w) - 1);
+}
+
+/* k = sum d[i] 2^(w i) with d[i] in [-2^(w-1), 2^(w-1) - 1] and a top digit
+ * of 0 or 1; returns the digit count. */
+static size_t recode(const ec_curve_t *c, uint8_t *d, const uint8_t *k, unsigned w)
+{
+    const size_t len = ec_curve_bytes(c), nd = (8 * len + w - 1) / w;
+    uint32_t carry = 0;
+    memset(d, 0, PACKED_DIGITS);
+    for (size_t i = 0; i <= nd; i++) {
+        uint32_t v = i < nd ? scalar_bits(k, len, i * w, w) + carry : carry; /* 0..2^w */
+        carry = (v + (1u << (w - 1))) >> w; /* v >= 2^(w-1) */
+        uint32_t digit = (v - (carry << w)) & 0xf;
+        d[i / 2] |= (uint8_t)(digit << (4 * (i & 1)));
+    }
+    return nd + 1;
+}
+
+/* |d[i]| and its sign, without branches. */
+static uint32_t digit_abs(const uint8_t *d, size_t i, uint32_t *neg)
+{
+    uint32_t nib = (d[i / 2] >> (4 * (i & 1))) & 0xf;
+    *neg = nib >> 3;
+    return ((nib ^ (0u - *neg)) + *neg) & 0xf;
+}
+
+static uint32_t ct_eq32(uint32_t a, uint32_t b) { return mamori_ct_is_zero32(a ^ b); }
+
+static void cond_negate_y(const ec_curve_t *c, ec_limb_t *y, uint32_t neg)
+{
+    ec_fe_t zero = {0}, ny;
+    ec_mod_sub(&c->p, ny, zero, y);
+    ec_cmov(&c->p, y, ny, neg);
+}
+
+void ec_mul(const ec_curve_t *c, ec_point_t *r, const uint8_t *k, const ec_point_t *a)
+{
+    enum { TABLE = 1 << (EC_WINDOW - 1) };
+    ec_point_t table[TABLE], q, t;
+    uint8_t d[PACKED_DIGITS];
+    const size_t nd = recode(c, d, k, EC_WINDOW);
+
+    table[0] = *a;
+    ec_point_double(c, &table[1], a);
+    for (size_t j = 2; j < TABLE; j++)
+        ec_point_add(c, &table[j], &table[j - 1], a);
+
+    ec_point_identity(c, &q);
+    for (size_t i = nd; i-- > 0;) {
+        if (i != nd - 1)
+            for (int s = 0; s < EC_WINDOW; s++)
+                ec_point_double(c, &q, &q);
+        uint32_t neg, mag = digit_abs(d, i, &neg);
+        ec_point_identity(c, &t);
+        for (size_t j = 0; j < TABLE; j++)
+            ec_point_cmov(c, &t, &table[j], ct_eq32(mag, (uint32_t)j + 1));
+        cond_negate_y(c, t.y, neg);
+        ec_point_add(c, &q, &q, &t);
+    }
+    *r = q;
+    mamori_zeroize(table, sizeof table);
+    mamori_zeroize(&q, sizeof q);
+    mamori_zeroize(&t, sizeof t);
+    mamori_zeroize(d, sizeof d);
+}
+
+#if MAMORI_EC_GTABLE
+/* Comb over the precomputed table: digit i = 4 row + col multiplies
+ * 16^(4 row) G, so k G = sum_col 16^col sum_row d[4 row + col] T[row],
+ * evaluated by Horner's rule in col: 12 doublings and one mixed addition
+ * per digit. */
+void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k)
+{
+    const unsigned nl = c->p.n;
+    ec_point_t q, t;
+    ec_fe_t x, y;
+    uint8_t d[PACKED_DIGITS];
+    const size_t nd = recode(c, d, k, COMB_WINDOW);
+
+    ec_point_identity(c, &q);
+    for (size_t col = 4; col-- > 0;) {
+        if (col != 3)
+            for (int s = 0; s < 4; s++)
+                ec_point_double(c, &q, &q);
+        for (size_t row = 0; 4 * row + col < nd; row++) {
+            const ec_limb_t *entry = c->gtable + row * COMB_TABLE * 2 * nl;
+            uint32_t neg, mag = digit_abs(d, 4 * row + col, &neg);
+            memset(x, 0, sizeof x);
+            memset(y, 0, sizeof y);
+            for (size_t j = 0; j < COMB_TABLE; j++, entry += 2 * nl) {
+                uint32_t hit = ct_eq32(mag, (uint32_t)j + 1);
+                ec_cmov(&c->p, x, entry, hit);
+                ec_cmov(&c->p, y, entry + nl, hit);
+            }
+            cond_negate_y(c, y, neg);
+            ec_point_add_affine(c, &t, &q, x, y);
+            ec_point_cmov(c, &q, &t, 1u ^ mamori_ct_is_zero32(mag));
+        }
+    }
+    *r = q;
+    mamori_zeroize(&q, sizeof q);
+    mamori_zeroize(&t, sizeof t);
+    mamori_zeroize(x, sizeof x);
+    mamori_zeroize(y, sizeof y);
+    mamori_zeroize(d, sizeof d);
+}
+#else
+void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k)
+{
+    ec_point_t g;
+    ec_point_generator(c, &g);
+    ec_mul(c, r, k, &g);
+}
+#endif
+
+#endif

@@ -1,0 +1,72 @@
+/*
+ * Points on the NIST prime curves y^2 = x^3 - 3x + b (FIPS 186-4 D.1.2) in
+ * projective coordinates (X:Y:Z), x = X/Z, y = Y/Z, coordinates in
+ * Montgomery form. The identity is (0:1:0). Addition and doubling use the
+ * complete formulas of Renes, Costello and Batina (ePrint 2015/1060,
+ * Algorithms 4-6), so no input needs special casing.
+ */
+#ifndef MAMORI_EC_POINT_H
+#define MAMORI_EC_POINT_H
+
+#include "crypto/ec_field.h"
+
+/* Keep the fixed-base tables for the generators (8.5 KB of rodata for P-256,
+ * 18.75 KB for P-384); 0 computes k*G with the generic ladder instead. */
+#ifndef MAMORI_EC_GTABLE
+#define MAMORI_EC_GTABLE 1
+#endif
+
+/* Rows of the fixed-base table: signed base-16 digits, combed in 4 groups. */
+#define EC_GTABLE_ROWS(bits) (((bits) / 4) / 4 + 1)
+
+typedef struct {
+    ec_mod_t p;             /* field prime */
+    ec_mod_t n;             /* group order */
+    ec_fe_t b, gx, gy;      /* Montgomery form mod p */
+    const ec_limb_t *gtable; /* EC_GTABLE_ROWS rows of j * 16^(4 row) * G, j = 1..8,
+                              * affine (x, y) Montgomery form; NULL if none */
+} ec_curve_t;
+
+typedef struct {
+    ec_fe_t x, y, z;
+} ec_point_t;
+
+/* The curve for a MAMORI_EC_* id, or NULL if unknown or compiled out. */
+const ec_curve_t *ec_curve(int id);
+extern const ec_curve_t ec_p256;
+extern const ec_curve_t ec_p384;
+#if MAMORI_EC_GTABLE
+extern const ec_limb_t ec_p256_gtable[];
+extern const ec_limb_t ec_p384_gtable[];
+#endif
+
+static inline size_t ec_curve_bytes(const ec_curve_t *c) { return ec_mod_bytes(&c->p); }
+
+void ec_point_identity(const ec_curve_t *c, ec_point_t *r);
+void ec_point_generator(const ec_curve_t *c, ec_point_t *r);
+/* r = a + b, r = a + (x, y) with (x, y) affine, r = 2a; r may alias inputs. */
+void ec_point_add(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a, const ec_point_t *b);
+void ec_point_add_affine(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a,
+                         const ec_limb_t *x, const ec_limb_t *y);
+void ec_point_double(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a);
+/* r = a when ctl is 1. */
+void ec_point_cmov(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a, uint32_t ctl);
+
+/* Decodes an uncompressed point 0x04|X|Y (SEC 1 2.3.4) and validates it
+ * fully (SEC 1 3.2.2.1: coordinates below p, on the curve; the cofactor is 1
+ * and an uncompressed encoding cannot name the identity). MAMORI_ERR_BADPOINT
+ * otherwise. Compressed points are not accepted (RFC 8446 4.2.8.2). */
+int ec_point_decode(const ec_curve_t *c, ec_point_t *r, const uint8_t *in, size_t len);
+/* Writes the affine x (and y unless NULL) as big-endian bytes, reduced from
+ * Montgomery form; returns 1 if a is the identity (outputs then zero). */
+uint32_t ec_point_to_affine(const ec_curve_t *c, uint8_t *x, uint8_t *y, const ec_point_t *a);
+
+/* 1 if the big-endian scalar k (curve width) is in [1, n-1], else 0. */
+uint32_t ec_scalar_valid(const ec_curve_t *c, const uint8_t *k);
+/* r = k*a in constant time, for a big-endian scalar k below 2^bits; r may
+ * alias a. */
+void ec_mul(const ec_curve_t *c, ec_point_t *r, const uint8_t *k, const ec_point_t *a);
+/* r = k*G in constant time. */
+void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k);
+
+#endif

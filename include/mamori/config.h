@@ -89,6 +89,9 @@
 #endif
 
 /* ---- defences: receive filter, rate limits, storm control -------------- */
+#ifndef MAMORI_DEFENSE /* 0 compiles the filter, class limits and storm control out */
+#define MAMORI_DEFENSE 1
+#endif
 #ifndef MAMORI_FILTER_MACS /* source MAC allow list entries */
 #define MAMORI_FILTER_MACS 4
 #endif

@@ -39,7 +39,9 @@ struct mamori_stack {
     mamori_arp_state_t arp;
     mamori_ip4_state_t ip4;
     mamori_icmp_state_t icmp;
+#if MAMORI_DEFENSE
     mamori_defense_t defense;
+#endif
     mamori_udp_t *udp_sockets;
 #if MAMORI_TCP
     mamori_tcp_state_t tcp;

@@ -9,6 +9,8 @@
 
 #include "net/net_internal.h"
 
+#if MAMORI_DEFENSE
+
 #define IP_PROTO_TCP 6
 #define IP_PROTO_UDP 17
 #define TCP_FLAG_SYN 0x02
@@ -266,3 +268,5 @@ int mamori_traffic_class_parse(const char *name)
     }
     return MAMORI_ERR_INVAL;
 }
+
+#endif

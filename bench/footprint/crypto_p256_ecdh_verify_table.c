@@ -1,0 +1,44 @@
+// config: -DMAMORI_P384=0
+/* Footprint scenario: crypto_p256_ecdh_verify (ephemeral ECDH key pair and
+ * shared secret, ECDSA verification of a DER signature) with the 8.5 KB
+ * fixed-base table kept, as it is by default; P-384 compiled out. For
+ * comparison with the table-less configuration. */
+#include "mamori/ecc.h"
+
+extern int board_rng(void *ctx, void *out, size_t len);
+int board_rng(void *ctx, void *out, size_t len)
+{
+    static volatile uint8_t pool;
+    (void)ctx;
+    for (size_t i = 0; i < len; i++)
+        ((uint8_t *)out)[i] = pool;
+    return 0;
+}
+
+static volatile uint8_t peer_in[65], pub_in[65], digest_in[32], der_in[72];
+static volatile size_t der_len_in;
+volatile uint8_t sink[65 + 32];
+volatile int status;
+
+int main(void)
+{
+    uint8_t priv[32], pub[65], peer[65], shared[32], key[65], digest[32], der[72], rs[64];
+    for (size_t i = 0; i < 65; i++) {
+        peer[i] = peer_in[i];
+        key[i] = pub_in[i];
+    }
+    for (size_t i = 0; i < 32; i++)
+        digest[i] = digest_in[i];
+    for (size_t i = 0; i < sizeof der; i++)
+        der[i] = der_in[i];
+    int rc = mamori_ec_keygen(MAMORI_EC_P256, priv, pub, board_rng, NULL);
+    rc |= mamori_ecdh(MAMORI_EC_P256, shared, priv, peer, sizeof peer);
+    rc |= mamori_ecdsa_sig_from_der(MAMORI_EC_P256, rs, der, der_len_in);
+    rc |= mamori_ecdsa_verify(MAMORI_EC_P256, key, sizeof key, digest, sizeof digest, rs);
+    for (size_t i = 0; i < 65; i++)
+        sink[i] = pub[i];
+    for (size_t i = 0; i < 32; i++)
+        sink[65 + i] = shared[i];
+    status = rc;
+    return 0;
+}

@@ -1,0 +1,37 @@
+// config: -DMAMORI_SHA512=0
+/* Footprint scenario: RSA-PSS signing with SHA-256 from a DER RSAPrivateKey
+ * (parse, CRT with blinding, verify-before-release). The random source is the
+ * application's. Inputs come from volatile memory. */
+#include "mamori/rsa.h"
+
+extern int board_rng(void *ctx, void *out, size_t len);
+int board_rng(void *ctx, void *out, size_t len)
+{
+    static volatile uint8_t pool;
+    (void)ctx;
+    for (size_t i = 0; i < len; i++)
+        ((uint8_t *)out)[i] = pool;
+    return 0;
+}
+
+static volatile uint8_t der_in[1200], digest_in[32];
+static volatile size_t der_len_in;
+volatile uint8_t sink[256];
+volatile int status;
+
+int main(void)
+{
+    uint8_t der[sizeof der_in], digest[32], sig[256];
+    for (size_t i = 0; i < sizeof der; i++)
+        der[i] = der_in[i];
+    for (size_t i = 0; i < sizeof digest; i++)
+        digest[i] = digest_in[i];
+    mamori_rsa_private_t key;
+    int rc = mamori_rsa_private_parse(&key, der, der_len_in);
+    rc |= mamori_rsa_pss_sign(&key, MAMORI_HASH_SHA256, digest, 32, sig, sizeof sig, board_rng,
+                              NULL);
+    for (size_t i = 0; i < sizeof sig; i++)
+        sink[i] = sig[i];
+    status = rc;
+    return 0;
+}

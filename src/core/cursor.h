@@ -49,7 +49,7 @@ mamori_rd_t mamori_rd_sub(mamori_rd_t *rd, size_t n);
  * position (used for DNS compression pointers and checksums). */
 mamori_rd_t mamori_rd_at(const mamori_rd_t *rd, size_t off, size_t n);
 /* The unread remainder as a pointer (valid for mamori_rd_left() bytes). */
-static inline const uint8_t *mamori_rd_rest(const mamori_rd_t *rd) { return rd->buf + rd->pos; }
+static inline const uint8_t *mamori_rd_rest(const mamori_rd_t *rd) { return rd->buf ? rd->buf + rd->pos : rd->buf; }
 
 void mamori_wr_init(mamori_wr_t *wr, void *buf, size_t cap);
 static inline bool mamori_wr_ok(const mamori_wr_t *wr) { return !wr->err; }

@@ -65,7 +65,7 @@ mamori_der_t mamori_der_enter(mamori_der_t *d, uint8_t tag)
 mamori_der_t mamori_der_enter_raw(mamori_der_t *d, uint8_t tag, const uint8_t **raw,
                                   size_t *raw_len)
 {
-    const uint8_t *start = mamori_rd_rest(&d->rd);
+    const uint8_t *start = mamori_der_ok(d) ? mamori_rd_rest(&d->rd) : NULL; /* no NULL + 0 */
     size_t before = mamori_rd_left(&d->rd);
     mamori_der_t child = mamori_der_enter(d, tag);
     *raw = mamori_der_ok(d) ? start : NULL;

@@ -6,7 +6,8 @@ packages=(
     cmake make gcc clang libclang-rt-14-dev python3          # build, sanitizers, libFuzzer
     gcc-arm-none-eabi libnewlib-arm-none-eabi binutils-arm-none-eabi  # Cortex-M4 build
     libssl-dev openssl valgrind                              # differential and constant-time tests
-    iproute2 iputils-ping socat tshark                       # interop on TAP in namespaces
+    iproute2 iputils-ping socat tshark nmap hping3           # interop on TAP in namespaces
+    dnsmasq-base chrony                                      # DHCP, DNS and NTP peers for interop
 )
 missing=()
 for p in "${packages[@]}"; do

@@ -1,10 +1,11 @@
 /* Every mamori-node module, in the order their options are listed. */
 #include "node.h"
 
-extern const node_module_t node_udp_echo, node_defense;
+extern const node_module_t node_udp_echo, node_defense, node_app;
 
 const node_module_t *const node_modules[] = {
     &node_udp_echo,
     &node_defense,
+    &node_app,
     NULL,
 };

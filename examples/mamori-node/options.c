@@ -94,7 +94,7 @@ static size_t collect(const node_option_t **all)
 
 static void usage(FILE *out, const node_option_t **all, size_t n)
 {
-    fprintf(out, "usage: mamori-node --tap IFNAME --addr A.B.C.D/N [options]\n"
+    fprintf(out, "usage: mamori-node --tap IFNAME [--addr A.B.C.D/N | --dhcp] [options]\n"
                  "Runs one mamori stack on a Linux TAP device.\n\n");
     for (size_t i = 0; i < n; i++) {
         char left[40];
@@ -133,8 +133,8 @@ void node_parse_options(node_options_t *o, int argc, char **argv)
             exit(2);
         }
     }
-    if (optind < argc || !o->tap || !o->addr) {
-        fprintf(stderr, "mamori-node: --tap and --addr are required\n\n");
+    if (optind < argc || !o->tap) {
+        fprintf(stderr, "mamori-node: --tap is required\n\n");
         usage(stderr, all, n);
         exit(2);
     }

@@ -8,6 +8,7 @@ packages=(
     libssl-dev openssl valgrind                              # differential and constant-time tests
     iproute2 iputils-ping socat tshark nmap hping3           # interop on TAP in namespaces
     dnsmasq-base chrony                                      # DHCP, DNS and NTP peers for interop
+    gnutls-bin curl                                          # TLS peers for interop
 )
 missing=()
 for p in "${packages[@]}"; do

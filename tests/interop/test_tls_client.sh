@@ -3,7 +3,8 @@
 # loopback in a private namespace: every suite and group with Ed25519,
 # ECDSA P-256/P-384 and RSA-PSS certificates, pinning and X.509 with host
 # name, HelloRetryRequest, client certificates, KeyUpdate, resumption, small
-# records, a 1 MB download, and refusing a wrong server.
+# records, a 1 MB download, and refusing a wrong server; then against
+# gnutls-serv with both groups.
 . "$(dirname "$0")/tls_lib.sh"
 
 setup_ns
@@ -109,6 +110,23 @@ for rsl in 0 1024; do
         grep -q "sha256 $want" "$WORK/out"; then
         ok "1 MB download (record limit ${rsl:-none})"
     else not_ok "1 MB download (record limit $rsl)"; tail -n 5 "$WORK/out"; fi
+    stop_peer
+done
+
+# gnutls-serv as the peer: X.509 anchor and host name, both groups.
+for group in x25519 p256; do
+    prio=$( [ $group = x25519 ] && echo "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-X25519" \
+        || echo "NORMAL:-VERS-ALL:+VERS-TLS1.3:-GROUP-ALL:+GROUP-SECP256R1" )
+    in_ns gnutls-serv --http --port "$PORT" --x509certfile "$WORK/srv_p256.pem" --x509keyfile "$WORK/srv_p256.key" \
+        --priority "$prio" >"$WORK/gnutls.out" 2>&1 &
+    PEER_PID=$!
+    wait_port
+    if client out --ca "$WORK/srv_p256.der" --send "$GET" && grep -q "handshake ok" "$WORK/out" &&
+        grep -q "HTTP/1.0 200" "$WORK/out"; then
+        ok "gnutls-serv, $group, X.509 anchor + host name"
+    else
+        not_ok "gnutls-serv, $group"; tail -n 20 "$WORK/out" "$WORK/gnutls.out"
+    fi
     stop_peer
 done
 

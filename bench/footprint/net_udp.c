@@ -1,3 +1,4 @@
+// config: -DMAMORI_TCP=0
 /* Footprint scenario: Ethernet + ARP + IPv4 + ICMP + UDP with the native API
  * (a UDP echo device). The port functions are the application's, so they are
  * declared but their bodies are not counted. */

@@ -1,4 +1,4 @@
-// config: -DMAMORI_DRBG=0 -DMAMORI_IP4_REASSEMBLY=0
+// config: -DMAMORI_DRBG=0 -DMAMORI_IP4_REASSEMBLY=0 -DMAMORI_TCP=0
 /* Footprint scenario: Ethernet + ARP + IPv4 + ICMP + UDP with the native API,
  * without reassembly and taking randomness straight from the port (no DRBG)
  * (a UDP echo device). The port functions are the application's, so they are

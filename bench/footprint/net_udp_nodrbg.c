@@ -1,4 +1,4 @@
-// config: -DMAMORI_DRBG=0
+// config: -DMAMORI_DRBG=0 -DMAMORI_TCP=0
 /* Footprint scenario: Ethernet + ARP + IPv4 + ICMP + UDP with the native API,
  * taking randomness straight from the port (no DRBG): the network layers alone
  * (a UDP echo device). The port functions are the application's, so they are

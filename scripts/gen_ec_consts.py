@@ -42,11 +42,12 @@ def arr(v, bits, indent="    "):
     return "{\n" + "\n".join(lines) + "\n}"
 
 
-def mod_consts(name, m, bits):
+def mod_consts(name, m, bits, special=False):
     r = 2**bits
     m0inv = (-pow(m, -1, 2**64)) % 2**64
     print(f"/* {name} */")
-    print(".n = EC_LIMBS(%d), .m0inv = (ec_limb_t)0x%016xu," % (bits, m0inv))
+    flag = " .p256 = 1," if special else ""
+    print(".n = EC_LIMBS(%d),%s .m0inv = (ec_limb_t)0x%016xu," % (bits, flag, m0inv))
     print(".m = " + arr(m, bits) + ",")
     print(".rr = " + arr(r * r % m, bits) + ",")
 
@@ -54,7 +55,7 @@ def mod_consts(name, m, bits):
 def consts(c):
     bits, p = c["bits"], c["p"]
     r = 2**bits
-    mod_consts("p", p, bits)
+    mod_consts("p", p, bits, special=bits == 256)
     mod_consts("n", c["n"], bits)
     for k in ("b", "gx", "gy"):
         print(f".{k} = " + arr(c[k] * r % p, bits) + ",")

@@ -131,9 +131,15 @@ static mamori_limb_t mac_row(mamori_limb_t *dst, const mamori_limb_t *src, const
                              size_t n, mamori_limb_t k, mamori_limb_t carry)
 {
 #if defined(__x86_64__) && defined(__GNUC__) && MAMORI_BN_LIMB_BITS == 64
-    /* The compiler's 128-bit arithmetic spills here; this is mul/add/adc. */
-    size_t j = 0;
-    if (n == 0)
+    /* The compiler's 128-bit arithmetic spills here; this is mul/add/adc,
+     * two limbs per iteration after an odd first limb. */
+    size_t j = n & 1;
+    if (j) {
+        mamori_dlimb_t z = (mamori_dlimb_t)x[0] * k + src[0] + carry;
+        dst[0] = (mamori_limb_t)z;
+        carry = (mamori_limb_t)(z >> LB);
+    }
+    if (j == n)
         return carry;
     __asm__ volatile("1:\n\t"
                      "movq (%[x],%[j],8), %%rax\n\t"
@@ -144,7 +150,15 @@ static mamori_limb_t mac_row(mamori_limb_t *dst, const mamori_limb_t *src, const
                      "adcq $0, %%rdx\n\t"
                      "movq %%rax, (%[dst],%[j],8)\n\t"
                      "movq %%rdx, %[c]\n\t"
-                     "incq %[j]\n\t"
+                     "movq 8(%[x],%[j],8), %%rax\n\t"
+                     "mulq %[k]\n\t"
+                     "addq 8(%[src],%[j],8), %%rax\n\t"
+                     "adcq $0, %%rdx\n\t"
+                     "addq %[c], %%rax\n\t"
+                     "adcq $0, %%rdx\n\t"
+                     "movq %%rax, 8(%[dst],%[j],8)\n\t"
+                     "movq %%rdx, %[c]\n\t"
+                     "addq $2, %[j]\n\t"
                      "cmpq %[n], %[j]\n\t"
                      "jne 1b"
                      : [c] "+&r"(carry), [j] "+&r"(j)
@@ -178,6 +192,39 @@ void mamori_bn_mont_mul(mamori_limb_t *restrict r, const mamori_limb_t *restrict
         r[n - 1] = (mamori_limb_t)hi;
         top = (mamori_limb_t)(hi >> LB);
     }
+    reduce_once(r, top, mm);
+}
+
+/* Montgomery squaring, product then reduction (SOS): each cross product
+ * a_i*a_j (i < j) is computed once and doubled, which saves a quarter of
+ * the multiplications of mamori_bn_mont_mul(a, a). */
+void mamori_bn_mont_sqr(mamori_limb_t *r, const mamori_limb_t *a, const mamori_bn_mont_t *mm,
+                        mamori_limb_t *tmp)
+{
+    const size_t n = mm->n;
+    mamori_limb_t *t = tmp;
+    memset(t, 0, 2 * n * sizeof *t);
+    for (size_t i = 0; i + 1 < n; i++)
+        t[i + n] = mac_row(t + 2 * i + 1, t + 2 * i + 1, a + i + 1, n - i - 1, a[i], 0);
+    mamori_limb_t carry = 0;
+    for (size_t i = 0; i < n; i++) {
+        mamori_dlimb_t sq = (mamori_dlimb_t)a[i] * a[i];
+        mamori_limb_t lo = t[2 * i], hi = t[2 * i + 1];
+        mamori_dlimb_t s = (mamori_dlimb_t)(lo << 1) + (mamori_limb_t)sq + carry;
+        t[2 * i] = (mamori_limb_t)s;
+        s = (mamori_dlimb_t)((hi << 1) | (lo >> (LB - 1))) + (mamori_limb_t)(sq >> LB) +
+            (mamori_limb_t)(s >> LB);
+        t[2 * i + 1] = (mamori_limb_t)s;
+        carry = (mamori_limb_t)(s >> LB) + (hi >> (LB - 1));
+    }
+    mamori_limb_t top = 0;
+    for (size_t i = 0; i < n; i++) {
+        mamori_dlimb_t s = (mamori_dlimb_t)mac_row(t + i, t + i, mm->m, n, t[i] * mm->m0inv, 0) +
+                           t[i + n] + top;
+        t[i + n] = (mamori_limb_t)s;
+        top = (mamori_limb_t)(s >> LB);
+    }
+    memcpy(r, t + n, n * sizeof *r);
     reduce_once(r, top, mm);
 }
 
@@ -230,8 +277,7 @@ static void mod_double(mamori_limb_t *x, const mamori_bn_mont_t *mm)
     reduce_once(x, carry, mm);
 }
 
-void mamori_bn_mont_init(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
-                         mamori_limb_t *r2, size_t low_bit, mamori_limb_t *tmp)
+static void mont_setup(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n, mamori_limb_t *r2)
 {
     /* Newton's iteration for m0^-1 mod 2^LB: each step doubles the correct
      * low bits, starting from 3 (any odd m0 is its own inverse mod 8). */
@@ -242,11 +288,16 @@ void mamori_bn_mont_init(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
     mm->n = n;
     mm->m0inv = (mamori_limb_t)0 - inv;
     mm->r2 = r2;
+}
 
-    /* R mod m by doubling 2^low_bit; that is 1 in Montgomery form. */
+void mamori_bn_mont_init(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
+                         mamori_limb_t *r2, mamori_limb_t *tmp)
+{
+    mont_setup(mm, m, n, r2);
+    /* R mod m by doubling 1; that is 1 in Montgomery form. */
     memset(r2, 0, n * sizeof *r2);
-    r2[low_bit / LB] = (mamori_limb_t)1 << (low_bit % LB);
-    for (size_t i = low_bit; i < n * LB; i++)
+    r2[0] = 1;
+    for (size_t i = 0; i < n * LB; i++)
         mod_double(r2, mm);
     /* Write n*LB = a * 2^k with a odd. Doubling the Montgomery form of 2^e
      * gives 2^(e+1), squaring it gives 2^(2e): a doublings then k squarings
@@ -258,10 +309,90 @@ void mamori_bn_mont_init(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
     }
     for (size_t i = 0; i < a; i++)
         mod_double(r2, mm);
-    for (size_t i = 0; i < k; i++) {
-        mamori_bn_mont_mul(tmp, r2, r2, mm);
-        memcpy(r2, tmp, n * sizeof *r2);
+    for (size_t i = 0; i < k; i++)
+        mamori_bn_mont_sqr(r2, r2, mm, tmp);
+}
+
+/* floor((hi * 2^LB + lo) / d) for hi < d, variable time. With 32-bit limbs
+ * a bitwise long division keeps libgcc's 64-bit division (about 750 bytes
+ * on a Cortex-M4) out of the image. */
+static mamori_limb_t div_public(mamori_limb_t hi, mamori_limb_t lo, mamori_limb_t d)
+{
+#if MAMORI_BN_LIMB_BITS == 64
+    return (mamori_limb_t)((((mamori_dlimb_t)hi << LB) | lo) / d);
+#else
+    mamori_limb_t q = 0;
+    for (int i = LB - 1; i >= 0; i--) {
+        mamori_limb_t over = hi >> (LB - 1);
+        hi = (hi << 1) | ((lo >> i) & 1);
+        q <<= 1;
+        if (over || hi >= d) {
+            hi -= d;
+            q |= 1;
+        }
     }
+    return q;
+#endif
+}
+
+/* x = x * 2^LB mod m for x < m, variable time; m is normalised (the top bit
+ * of its top limb is set), so the quotient estimated from the top two limbs
+ * (Knuth's algorithm D) is at most 2 too large, and at most two additions
+ * of m fix the remainder. */
+static void mul_base_public(mamori_limb_t *x, const mamori_limb_t *m, size_t n)
+{
+    const mamori_limb_t xtop = x[n - 1];
+    mamori_limb_t q = ~(mamori_limb_t)0;
+    if (xtop < m[n - 1])
+        q = div_public(xtop, x[n - 2], m[n - 1]);
+    /* x*2^LB - q*m over n+1 limbs; the top limb is 0 or (negative) -1, -2. */
+    mamori_limb_t borrow = 0, carry = 0, below = 0;
+    for (size_t j = 0; j < n; j++) {
+        mamori_dlimb_t p = (mamori_dlimb_t)q * m[j] + carry;
+        carry = (mamori_limb_t)(p >> LB);
+        mamori_dlimb_t d = (mamori_dlimb_t)below - (mamori_limb_t)p - borrow;
+        below = x[j];
+        x[j] = (mamori_limb_t)d;
+        borrow = (mamori_limb_t)(d >> LB) & 1;
+    }
+    for (mamori_limb_t hi = xtop - carry - borrow; hi != 0;)
+        hi += add_masked(x, m, mask_of(1), n);
+}
+
+/* r = x * 2^(steps*LB) mod m for x < m (r may alias x), variable time:
+ * the work is done on x and m shifted left until m's top bit is set.
+ * tmp: n limbs. */
+static void shift_mod_public(mamori_limb_t *r, const mamori_limb_t *x, size_t steps,
+                             const mamori_bn_mont_t *mm, size_t bits, mamori_limb_t *tmp)
+{
+    const size_t n = mm->n, sh = n * LB - bits;
+    for (size_t i = n; i-- > 0;) {
+        mamori_limb_t m_in = i > 0 && sh ? mm->m[i - 1] >> (LB - sh) : 0;
+        mamori_limb_t x_in = i > 0 && sh ? x[i - 1] >> (LB - sh) : 0;
+        tmp[i] = (mm->m[i] << sh) | m_in;
+        r[i] = (x[i] << sh) | x_in;
+    }
+    for (size_t i = 0; i < steps; i++)
+        mul_base_public(r, tmp, n);
+    for (size_t i = 0; i < n; i++)
+        r[i] = (r[i] >> sh) | (i + 1 < n && sh ? r[i + 1] << (LB - sh) : 0);
+}
+
+void mamori_bn_mont_init_public(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
+                                size_t bits, mamori_limb_t *r2, mamori_limb_t *tmp)
+{
+    mont_setup(mm, m, n, r2);
+    if (!r2)
+        return;
+    memset(r2, 0, n * sizeof *r2);
+    r2[0] = 1;
+    shift_mod_public(r2, r2, 2 * n, mm, bits, tmp);
+}
+
+void mamori_bn_to_mont_public(mamori_limb_t *r, const mamori_limb_t *x,
+                              const mamori_bn_mont_t *mm, size_t bits, mamori_limb_t *tmp)
+{
+    shift_mod_public(r, x, mm->n, mm, bits, tmp);
 }
 
 void mamori_bn_reduce_to_mont(mamori_limb_t *r, const mamori_limb_t *x, size_t xn,
@@ -314,10 +445,8 @@ void mamori_bn_mod_exp(mamori_limb_t *r, const mamori_limb_t *base, const mamori
             table_select(r, table, index, n);
             continue;
         }
-        for (int s = 0; s < MAMORI_BN_WINDOW; s += 2) {
-            mamori_bn_mont_mul(sq, r, r, mm);
-            mamori_bn_mont_mul(r, sq, sq, mm);
-        }
+        for (int s = 0; s < MAMORI_BN_WINDOW; s++)
+            mamori_bn_mont_sqr(r, r, mm, tmp);
         table_select(sel, table, index, n);
         mamori_bn_mont_mul(sq, r, sel, mm);
         memcpy(r, sq, n * sizeof *r);
@@ -333,11 +462,11 @@ void mamori_bn_mod_exp_public(mamori_limb_t *r, const mamori_limb_t *base, uint3
         bit--;
     memcpy(r, base, n * sizeof *r);
     while (bit-- > 0) {
-        mamori_bn_mont_mul(tmp, r, r, mm);
-        if ((e >> bit) & 1)
-            mamori_bn_mont_mul(r, tmp, base, mm);
-        else
+        mamori_bn_mont_sqr(r, r, mm, tmp);
+        if ((e >> bit) & 1) {
+            mamori_bn_mont_mul(tmp, r, base, mm);
             memcpy(r, tmp, n * sizeof *r);
+        }
     }
 }
 

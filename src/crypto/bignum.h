@@ -56,14 +56,27 @@ void mamori_bn_mul(mamori_limb_t *r, const mamori_limb_t *a, size_t an, const ma
 mamori_limb_t mamori_bn_add_to(mamori_limb_t *r, size_t n, const mamori_limb_t *a, size_t an);
 
 /* Prepares Montgomery arithmetic modulo m (odd, n limbs) and writes R^2 mod m
- * into r2. The caller promises 2^low_bit < m: pass bitlen(m) - 1 for a public
- * modulus (fast), 0 for a secret one (timing then depends on n only).
- * tmp: n limbs of scratch. */
+ * into r2, in time that depends on n only (for a secret modulus).
+ * tmp: 2n limbs of scratch. */
 void mamori_bn_mont_init(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
-                         mamori_limb_t *r2, size_t low_bit, mamori_limb_t *tmp);
+                         mamori_limb_t *r2, mamori_limb_t *tmp);
+/* The same for a public modulus of exactly `bits` bits, n >= 2 limbs, in
+ * variable time (a few divisions, about one multiplication's work); with
+ * r2 NULL only mamori_bn_to_mont_public() may be used instead of R^2.
+ * tmp: n limbs. */
+void mamori_bn_mont_init_public(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
+                                size_t bits, mamori_limb_t *r2, mamori_limb_t *tmp);
+/* r = x * R mod m for x < m, a public value modulo a public m of `bits`
+ * bits (as given to mamori_bn_mont_init_public()); variable time, about half
+ * a multiplication's work. r may alias x. tmp: n limbs. */
+void mamori_bn_to_mont_public(mamori_limb_t *r, const mamori_limb_t *x,
+                              const mamori_bn_mont_t *mm, size_t bits, mamori_limb_t *tmp);
 /* r = a * b / R mod m, for a < R and b < m. r must not alias a or b. */
 void mamori_bn_mont_mul(mamori_limb_t *restrict r, const mamori_limb_t *restrict a,
                         const mamori_limb_t *restrict b, const mamori_bn_mont_t *mm);
+/* r = a * a / R mod m, for a < m; r may alias a. tmp: 2n limbs. */
+void mamori_bn_mont_sqr(mamori_limb_t *r, const mamori_limb_t *a, const mamori_bn_mont_t *mm,
+                        mamori_limb_t *tmp);
 /* r = a / R mod m (leaves Montgomery form); r may alias a. */
 void mamori_bn_from_mont(mamori_limb_t *r, const mamori_limb_t *a, const mamori_bn_mont_t *mm);
 /* r = a + b mod m and r = a - b mod m, for a, b < m; r may alias either. */
@@ -81,8 +94,8 @@ void mamori_bn_reduce_to_mont(mamori_limb_t *r, const mamori_limb_t *x, size_t x
 void mamori_bn_mod_exp(mamori_limb_t *r, const mamori_limb_t *base, const mamori_limb_t *exp,
                        size_t exp_bits, const mamori_bn_mont_t *mm, mamori_limb_t *table,
                        mamori_limb_t *tmp);
-/* r = base^e (Montgomery form) for a public e >= 1; time depends on e.
- * r must not alias base; tmp: n limbs. */
+/* r = base^e (Montgomery form) for base < m and a public e >= 1; time
+ * depends on e. r must not alias base; tmp: 2n limbs. */
 void mamori_bn_mod_exp_public(mamori_limb_t *r, const mamori_limb_t *base, uint32_t e,
                               const mamori_bn_mont_t *mm, mamori_limb_t *tmp);
 /* r = x^-1 mod m for 0 < x < m with gcd(x, m) = 1 (else r is meaningless);

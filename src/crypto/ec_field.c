@@ -5,6 +5,7 @@
 
 #include <string.h>
 
+#include "crypto/p256_field.h"
 #include "mamori/ct.h"
 
 #define LIMB_BYTES (EC_LIMB_BITS / 8)
@@ -37,30 +38,49 @@ static ec_limb_t add_limbs(unsigned n, ec_limb_t *r, const ec_limb_t *a, const e
     return carry;
 }
 
-/* r = (hi:a) - m if that is non-negative, else a; for hi:a < 2m. Two
- * passes (compare, then masked subtract) so no temporary is needed. */
-static void reduce_once_carry(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, ec_limb_t hi)
+/* All ones when ctl is 1. The empty asm hides the mask from the optimiser,
+ * which may otherwise see that it is all-zero or all-one and turn a masked
+ * operation into a branch (clang -O2 did; tests/ct/ct_ecc.c catches it). */
+static inline ec_limb_t opaque_mask(uint32_t ctl)
+{
+#if defined(__GNUC__)
+    ec_limb_t mask = mask_of(ctl);
+    __asm__("" : "+r"(mask));
+    return mask;
+#else
+    volatile ec_limb_t mask = mask_of(ctl);
+    return mask;
+#endif
+}
+
+/* r = (hi:a) - m if that is non-negative, else a; for hi:a < 2m, over n
+ * limbs. Two passes (compare, then masked subtract) so no temporary is
+ * needed. */
+static inline void reduce_once_n(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a,
+                                 ec_limb_t hi, unsigned n)
 {
     ec_limb_t borrow = 0;
-    for (unsigned i = 0; i < m->n; i++)
+    for (unsigned i = 0; i < n; i++)
         borrow = (ec_limb_t)(((ec_dlimb_t)a[i] - m->m[i] - borrow) >> (2 * EC_LIMB_BITS - 1));
-    /* Read back through a volatile so the compiler cannot see that sub is
-     * all-zero or all-one and turn the masked subtraction into a branch
-     * (clang -O2 does; tests/ct/ct_ecc.c catches it). */
-    volatile ec_limb_t opaque = ~mask_of((uint32_t)(borrow & (hi ^ 1)));
-    ec_limb_t sub = opaque;
+    ec_limb_t sub = ~opaque_mask((uint32_t)(borrow & (hi ^ 1)));
     borrow = 0;
-    for (unsigned i = 0; i < m->n; i++) {
+    for (unsigned i = 0; i < n; i++) {
         ec_dlimb_t d = (ec_dlimb_t)a[i] - (m->m[i] & sub) - borrow;
         r[i] = lo_of(d);
         borrow = (ec_limb_t)(d >> (2 * EC_LIMB_BITS - 1));
     }
 }
 
-/* Coarsely integrated operand scanning (Koc, Acar, Kaliski 1996). */
-void ec_mont_mul(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, const ec_limb_t *b)
+static void reduce_once_carry(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, ec_limb_t hi)
 {
-    const unsigned n = m->n;
+    reduce_once_n(m, r, a, hi, m->n);
+}
+
+/* Coarsely integrated operand scanning (Koc, Acar, Kaliski 1996) over n
+ * limbs; inlined with a constant n on 64-bit hosts so the loops unroll. */
+static inline void mont_mul_n(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a,
+                              const ec_limb_t *b, unsigned n)
+{
     ec_limb_t t[EC_MAX_LIMBS + 2];
     memset(t, 0, sizeof t);
     for (unsigned i = 0; i < n; i++) {
@@ -87,11 +107,47 @@ void ec_mont_mul(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, const ec_l
         t[n - 1] = lo_of(acc);
         t[n] = t[n + 1] + hi_of(acc);
     }
-    reduce_once_carry(m, r, t, t[n]);
+    reduce_once_n(m, r, t, t[n], n);
+}
+
+void ec_mont_mul(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, const ec_limb_t *b)
+{
+#if EC_P256_FAST
+    if (m->p256) {
+        p256_mul(r, a, b);
+        return;
+    }
+    if (m->n == EC_LIMBS(256)) {
+        ec_mont_mul4(m, r, a, b);
+        return;
+    }
+#endif
+#if EC_LIMB_BITS == 64
+    mont_mul_n(m, r, a, b, EC_MAX_LIMBS); /* the moduli left have the largest size */
+#else
+    mont_mul_n(m, r, a, b, m->n);
+#endif
+}
+
+void ec_mont_sqr(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a)
+{
+#if EC_P256_FAST
+    if (m->p256) {
+        p256_sqr(r, a);
+        return;
+    }
+#endif
+    ec_mont_mul(m, r, a, a);
 }
 
 void ec_mod_add(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, const ec_limb_t *b)
 {
+#if EC_P256_FAST
+    if (m->p256) {
+        p256_add(r, a, b);
+        return;
+    }
+#endif
     ec_fe_t s;
     ec_limb_t carry = add_limbs(m->n, s, a, b);
     reduce_once_carry(m, r, s, carry);
@@ -99,8 +155,14 @@ void ec_mod_add(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, const ec_li
 
 void ec_mod_sub(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, const ec_limb_t *b)
 {
+#if EC_P256_FAST
+    if (m->p256) {
+        p256_sub(r, a, b);
+        return;
+    }
+#endif
     ec_fe_t d, madd;
-    ec_limb_t mask = mask_of((uint32_t)sub_limbs(m->n, d, a, b));
+    ec_limb_t mask = opaque_mask((uint32_t)sub_limbs(m->n, d, a, b));
     for (unsigned i = 0; i < m->n; i++)
         madd[i] = m->m[i] & mask;
     (void)add_limbs(m->n, r, d, madd);
@@ -128,13 +190,19 @@ void ec_mont_one(const ec_mod_t *m, ec_limb_t *r)
 
 void ec_mont_inv(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a)
 {
+#if EC_P256_FAST
+    if (m->p256) {
+        p256_inv(r, a);
+        return;
+    }
+#endif
     ec_fe_t base, acc, exp;
     const ec_fe_t two = {2};
     memcpy(base, a, sizeof base);
     (void)sub_limbs(m->n, exp, m->m, two); /* FIPS 186-4 / Fermat: a^(m-2) */
     ec_mont_one(m, acc);
     for (unsigned i = m->n * EC_LIMB_BITS; i-- > 0;) {
-        ec_mont_mul(m, acc, acc, acc);
+        ec_mont_sqr(m, acc, acc);
         if ((exp[i / EC_LIMB_BITS] >> (i % EC_LIMB_BITS)) & 1) /* public exponent bit */
             ec_mont_mul(m, acc, acc, base);
     }
@@ -168,7 +236,7 @@ uint32_t ec_equal(const ec_mod_t *m, const ec_limb_t *a, const ec_limb_t *b)
 
 void ec_cmov(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, uint32_t ctl)
 {
-    ec_limb_t mask = mask_of(ctl);
+    ec_limb_t mask = opaque_mask(ctl);
     for (unsigned i = 0; i < m->n; i++)
         r[i] ^= mask & (r[i] ^ a[i]);
 }

@@ -38,9 +38,18 @@ typedef uint64_t ec_dlimb_t;
 
 typedef ec_limb_t ec_fe_t[EC_MAX_LIMBS];
 
+/* The P-256 field prime gets specialised code (src/crypto/p256_field.c) on
+ * 64-bit hosts; 32-bit targets keep the smaller generic code. */
+#if EC_LIMB_BITS == 64 && MAMORI_P256
+#define EC_P256_FAST 1
+#else
+#define EC_P256_FAST 0
+#endif
+
 /* A modulus m with R = 2^(limbs * EC_LIMB_BITS) exactly covering its bits. */
 typedef struct {
     unsigned n;          /* limb count */
+    unsigned p256;       /* 1 for the P-256 field prime (specialised code) */
     ec_limb_t m0inv;     /* -m^-1 mod 2^EC_LIMB_BITS */
     ec_fe_t m;           /* the modulus */
     ec_fe_t rr;          /* R^2 mod m, for conversion into Montgomery form */
@@ -48,6 +57,8 @@ typedef struct {
 
 /* r = a*b/R mod m. Needs a < R and b < m; r may alias a or b. */
 void ec_mont_mul(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, const ec_limb_t *b);
+/* r = a^2/R mod m, for a < m. */
+void ec_mont_sqr(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a);
 /* r = a + b mod m and r = a - b mod m, for a, b < m. */
 void ec_mod_add(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, const ec_limb_t *b);
 void ec_mod_sub(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, const ec_limb_t *b);

@@ -86,15 +86,14 @@ void ec_mul(const ec_curve_t *c, ec_point_t *r, const uint8_t *k, const ec_point
     const size_t nd = recode(c, d, k, EC_WINDOW);
 
     table[0] = *a;
-    ec_point_double(c, &table[1], a);
+    ec_point_double_n(c, &table[1], a, 1);
     for (size_t j = 2; j < TABLE; j++)
         ec_point_add(c, &table[j], &table[j - 1], a);
 
     ec_point_identity(c, &q);
     for (size_t i = nd; i-- > 0;) {
         if (i != nd - 1)
-            for (int s = 0; s < EC_WINDOW; s++)
-                ec_point_double(c, &q, &q);
+            ec_point_double_n(c, &q, &q, EC_WINDOW);
         uint32_t neg, mag = digit_abs(d, i, &neg);
         ec_point_identity(c, &t);
         for (size_t j = 0; j < TABLE; j++)
@@ -125,8 +124,7 @@ void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k)
     ec_point_identity(c, &q);
     for (size_t col = 4; col-- > 0;) {
         if (col != 3)
-            for (int s = 0; s < 4; s++)
-                ec_point_double(c, &q, &q);
+            ec_point_double_n(c, &q, &q, 4);
         for (size_t row = 0; 4 * row + col < nd; row++) {
             const ec_limb_t *entry = c->gtable + row * COMB_TABLE * 2 * nl;
             uint32_t neg, mag = digit_abs(d, 4 * row + col, &neg);
@@ -157,5 +155,121 @@ void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k)
     ec_mul(c, r, k, &g);
 }
 #endif
+
+/*
+ * Variable time, for public scalars and points only: interleaved width-w
+ * NAF (Straus-Shamir), one shared doubling chain, zero digits skipped.
+ * Digits are odd in [-(2^(w-1) - 1), 2^(w-1) - 1] and need the odd
+ * multiples 1, 3, ..., 2^(w-1) - 1 of each base; with the fixed-base table,
+ * G's come from its first row (j G for j = 1..8, affine), which covers w = 4.
+ * w = 3 with 32-bit limbs keeps the stack small on a microcontroller.
+ */
+#define VT_WINDOW (EC_LIMB_BITS == 64 ? 4 : 3)
+#define VT_TABLE (1 << (VT_WINDOW - 2))
+
+/* Writes the wNAF of the big-endian k (len bytes) into nibble `half` of
+ * d[0..8 len] (4-bit two's complement digits, d pre-zeroed). A window starts
+ * where bit + carry is odd; its w bits plus the carry give an odd value v,
+ * taken as v or v - 2^w (carrying 1 into the next window). */
+static void wnaf(uint8_t *d, const uint8_t *k, size_t len, unsigned half)
+{
+    const size_t bits = 8 * len;
+    uint32_t carry = 0;
+    for (size_t i = 0; i <= bits;) {
+        uint32_t bit = i < bits ? scalar_bits(k, len, i, 1) : 0;
+        if (bit == carry) { /* bit + carry is 0 or 2: digit 0, carry unchanged */
+            i++;
+            continue;
+        }
+        uint32_t v = carry;
+        for (unsigned j = 0; j < VT_WINDOW && i + j < bits; j++)
+            v += scalar_bits(k, len, i + j, 1) << j;
+        carry = v >> (VT_WINDOW - 1);
+        uint32_t digit = v - (carry << VT_WINDOW);
+        d[i] |= (uint8_t)((digit & 0xf) << (4 * half));
+        i += VT_WINDOW;
+    }
+}
+
+static int wnaf_digit(const uint8_t *d, size_t i, unsigned half)
+{
+    int v = (d[i] >> (4 * half)) & 0xf;
+    return v >= 8 ? v - 16 : v;
+}
+
+/* t[j] = (2j + 1) a */
+static void odd_multiples(const ec_curve_t *c, ec_point_t *t, const ec_point_t *a)
+{
+    ec_point_t twice;
+    ec_point_double_n(c, &twice, a, 1);
+    t[0] = *a;
+    for (size_t j = 1; j < VT_TABLE; j++)
+        ec_point_add(c, &t[j], &t[j - 1], &twice);
+}
+
+/* y = -y mod p */
+static void negate(const ec_curve_t *c, ec_limb_t *y)
+{
+    const ec_fe_t zero = {0};
+    ec_mod_sub(&c->p, y, zero, y);
+}
+
+/* q += digit * t[], digit odd and nonzero; a negative digit negates the
+ * entry in place for the addition (no copy: less stack) */
+static void add_multiple(const ec_curve_t *c, ec_point_t *q, ec_point_t *t, int digit)
+{
+    ec_point_t *m = &t[(digit < 0 ? -digit : digit) / 2];
+    if (digit < 0)
+        negate(c, m->y);
+    ec_point_add(c, q, q, m);
+    if (digit < 0)
+        negate(c, m->y);
+}
+
+void ec_mul2_vartime(const ec_curve_t *c, ec_point_t *r, const uint8_t *u1, const uint8_t *u2,
+                     const ec_point_t *a)
+{
+    const size_t len = ec_curve_bytes(c), bits = 8 * len;
+    ec_point_t ta[VT_TABLE], q;
+    uint8_t d[EC_MAX_BITS + 1];
+#if !MAMORI_EC_GTABLE
+    ec_point_t tg[VT_TABLE];
+    ec_point_generator(c, &q);
+    odd_multiples(c, tg, &q);
+#endif
+    memset(d, 0, bits + 1);
+    wnaf(d, u1, len, 0);
+    wnaf(d, u2, len, 1);
+    odd_multiples(c, ta, a);
+
+    unsigned pending = 0; /* doublings owed to q, batched */
+    int started = 0;
+    ec_point_identity(c, &q);
+    for (size_t i = bits + 1; i-- > 0;) {
+        pending += started != 0;
+        int dg = wnaf_digit(d, i, 0), da = wnaf_digit(d, i, 1);
+        if ((dg | da) == 0)
+            continue;
+        ec_point_double_n(c, &q, &q, pending);
+        pending = 0;
+        if (dg != 0) {
+#if MAMORI_EC_GTABLE
+            const unsigned nl = c->p.n;
+            const ec_limb_t *e = c->gtable + (size_t)((dg < 0 ? -dg : dg) - 1) * 2 * nl;
+            ec_fe_t y;
+            memcpy(y, e + nl, nl * sizeof(ec_limb_t));
+            if (dg < 0)
+                negate(c, y);
+            ec_point_add_affine(c, &q, &q, e, y);
+#else
+            add_multiple(c, &q, tg, dg);
+#endif
+        }
+        if (da != 0)
+            add_multiple(c, &q, ta, da);
+        started = 1;
+    }
+    ec_point_double_n(c, r, &q, pending);
+}
 
 #endif

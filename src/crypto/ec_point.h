@@ -1,9 +1,10 @@
 /*
  * Points on the NIST prime curves y^2 = x^3 - 3x + b (FIPS 186-4 D.1.2) in
  * projective coordinates (X:Y:Z), x = X/Z, y = Y/Z, coordinates in
- * Montgomery form. The identity is (0:1:0). Addition and doubling use the
- * complete formulas of Renes, Costello and Batina (ePrint 2015/1060,
- * Algorithms 4-6), so no input needs special casing.
+ * Montgomery form. The identity is (0:1:0). Addition uses the complete
+ * formulas of Renes, Costello and Batina (ePrint 2015/1060, Algorithms 4
+ * and 5); doubling goes through Jacobian coordinates with the identity
+ * selected without branching, so no input needs special casing.
  */
 #ifndef MAMORI_EC_POINT_H
 #define MAMORI_EC_POINT_H
@@ -44,11 +45,13 @@ static inline size_t ec_curve_bytes(const ec_curve_t *c) { return ec_mod_bytes(&
 
 void ec_point_identity(const ec_curve_t *c, ec_point_t *r);
 void ec_point_generator(const ec_curve_t *c, ec_point_t *r);
-/* r = a + b, r = a + (x, y) with (x, y) affine, r = 2a; r may alias inputs. */
+/* r = a + b, r = a + (x, y) with (x, y) affine; r may alias inputs. */
 void ec_point_add(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a, const ec_point_t *b);
 void ec_point_add_affine(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a,
                          const ec_limb_t *x, const ec_limb_t *y);
-void ec_point_double(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a);
+/* r = 2^n a (n >= 0), complete, constant time for a given n; r may alias
+ * a. */
+void ec_point_double_n(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a, unsigned n);
 /* r = a when ctl is 1. */
 void ec_point_cmov(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a, uint32_t ctl);
 
@@ -68,5 +71,9 @@ uint32_t ec_scalar_valid(const ec_curve_t *c, const uint8_t *k);
 void ec_mul(const ec_curve_t *c, ec_point_t *r, const uint8_t *k, const ec_point_t *a);
 /* r = k*G in constant time. */
 void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k);
+/* r = u1*G + u2*a for big-endian scalars below 2^bits, in VARIABLE time:
+ * for public inputs only (ECDSA verification). r may alias a. */
+void ec_mul2_vartime(const ec_curve_t *c, ec_point_t *r, const uint8_t *u1, const uint8_t *u2,
+                     const ec_point_t *a);
 
 #endif

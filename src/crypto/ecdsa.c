@@ -125,6 +125,27 @@ static int verify_scalars(const ec_curve_t *c, uint8_t *u1, uint8_t *u2, const u
     return MAMORI_OK;
 }
 
+/* x(R) mod n == r for R = (X:Y:Z) without an inversion: as x < p < 2n,
+ * it holds iff x = r or x = r + n (only possible when r + n < p), i.e.
+ * X == r' Z mod p for one of those r'. R = identity never matches. Public
+ * values only; cand and t are scratch. */
+static int x_matches(const ec_curve_t *c, const ec_point_t *rp, const ec_limb_t *r,
+                     ec_limb_t *cand, ec_limb_t *t)
+{
+    if (ec_is_zero(&c->p, rp->z))
+        return 0;
+    ec_to_mont(&c->p, t, r);
+    ec_mont_mul(&c->p, t, t, rp->z);
+    if (ec_equal(&c->p, t, rp->x))
+        return 1;
+    ec_mod_add(&c->p, cand, r, c->n.m); /* r + n mod p: below n iff r + n >= p */
+    if (ec_lt_mod(&c->n, cand))
+        return 0;
+    ec_to_mont(&c->p, t, cand);
+    ec_mont_mul(&c->p, t, t, rp->z);
+    return ec_equal(&c->p, t, rp->x);
+}
+
 int mamori_ecdsa_verify(int curve, const uint8_t *pub, size_t pub_len, const uint8_t *digest,
                         size_t digest_len, const uint8_t *sig_rs)
 {
@@ -150,17 +171,11 @@ int mamori_ecdsa_verify(int curve, const uint8_t *pub, size_t pub_len, const uin
     rc = verify_scalars(c, u1, u2, sig_rs, digest, digest_len, &g);
     if (rc != MAMORI_OK)
         return rc;
-    ec_mul_base(c, &g, u1); /* R = u1 G + u2 Q */
-    ec_mul(c, &q, u2, &q);
-    ec_point_add(c, &q, &q, &g);
-    if (ec_point_to_affine(c, u1, NULL, &q))
-        return MAMORI_ERR_BADSIG;
-
-    /* x(R) mod n == r (x < p < 2n); g's storage is free again */
-    ec_from_bytes(&c->n, g.x, u1);
-    ec_mod_reduce_once(&c->n, g.x, g.x);
-    ec_from_bytes(&c->n, g.y, sig_rs);
-    return ec_equal(&c->n, g.x, g.y) ? MAMORI_OK : MAMORI_ERR_BADSIG;
+    /* R = u1 G + u2 Q: the signature, digest and key are all public, so
+     * variable time is safe here */
+    ec_mul2_vartime(c, &q, u1, u2, &q);
+    ec_from_bytes(&c->n, g.x, sig_rs); /* g's storage is free again */
+    return x_matches(c, &q, g.x, g.y, g.z) ? MAMORI_OK : MAMORI_ERR_BADSIG;
 }
 
 #endif

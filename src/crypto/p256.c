@@ -9,7 +9,7 @@
 
 const ec_curve_t ec_p256 = {
     .p = {
-        .n = EC_LIMBS(256), .m0inv = (ec_limb_t)0x0000000000000001u,
+        .n = EC_LIMBS(256), .p256 = 1, .m0inv = (ec_limb_t)0x0000000000000001u,
         .m = {
             EC_W(0xffffffff, 0xffffffff), EC_W(0x00000000, 0xffffffff), EC_W(0x00000000, 0x00000000),
             EC_W(0xffffffff, 0x00000001)

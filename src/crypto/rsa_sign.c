@@ -18,7 +18,7 @@ typedef struct {
     mamori_limb_t n[FULL], r2n[FULL], c[FULL], blind[FULL], cb[FULL], f[FULL], t[FULL];
     mamori_limb_t p[HALF], q[HALF], r2[HALF], exp[HALF], base[HALF], x[HALF], inv[HALF];
     mamori_limb_t mp[HALF], mq[HALF];
-    mamori_limb_t tmp[3 * HALF];
+    mamori_limb_t tmp[2 * FULL]; /* >= 3 * HALF */
     mamori_limb_t table[MAMORI_BN_TABLE_SIZE * HALF];
     mamori_limb_t prod[2 * HALF];
 } rsa_sign_ws_t;
@@ -37,7 +37,7 @@ static void crt_half(rsa_sign_ws_t *ws, const crt_half_t *h, size_t nn, mamori_b
 {
     size_t np = limbs_for(h->prime_len);
     mamori_bn_from_bytes(h->limbs, np, h->prime, h->prime_len);
-    mamori_bn_mont_init(mm, h->limbs, np, ws->r2, 0, ws->tmp);
+    mamori_bn_mont_init(mm, h->limbs, np, ws->r2, ws->tmp);
     mamori_bn_reduce_to_mont(ws->base, ws->cb, nn, mm, ws->tmp);
     mamori_bn_from_bytes(ws->exp, np, h->exp, h->exp_len);
     mamori_bn_mod_exp(ws->x, ws->base, ws->exp, 8 * h->exp_len, mm, ws->table, ws->tmp);
@@ -57,7 +57,7 @@ static int rsa_private(rsa_sign_ws_t *ws, const mamori_rsa_private_t *key,
     mamori_bn_mont_t mn, mm;
 
     mamori_bn_from_bytes(ws->n, nn, info->n, k);
-    mamori_bn_mont_init(&mn, ws->n, nn, ws->r2n, info->bits - 1, ws->t);
+    mamori_bn_mont_init_public(&mn, ws->n, nn, info->bits, ws->r2n, ws->t);
     mamori_bn_from_bytes(ws->c, nn, em, k);
 
     /* Blinding: r < 2^(bits-1) < n, so cb = c * r^e mod n is uniform and
@@ -69,7 +69,7 @@ static int rsa_private(rsa_sign_ws_t *ws, const mamori_rsa_private_t *key,
     sig[0] &= (uint8_t)(0xff >> (8 * k - info->bits + 1));
     mamori_bn_from_bytes(ws->blind, nn, sig, k);
     mamori_bn_mont_mul(ws->t, ws->blind, ws->r2n, &mn);
-    mamori_bn_mod_exp_public(ws->f, ws->t, info->e, &mn, ws->cb);
+    mamori_bn_mod_exp_public(ws->f, ws->t, info->e, &mn, ws->tmp);
     mamori_bn_mont_mul(ws->cb, ws->c, ws->f, &mn);
 
     /* q first, so that the Montgomery setup for p remains for Garner. */
@@ -92,7 +92,7 @@ static int rsa_private(rsa_sign_ws_t *ws, const mamori_rsa_private_t *key,
     /* Fault check: s^e mod n must give back c. Branch-free, so a corrupted
      * computation reveals nothing beyond the error code. */
     mamori_bn_mont_mul(ws->blind, ws->t, ws->r2n, &mn);
-    mamori_bn_mod_exp_public(ws->f, ws->blind, info->e, &mn, ws->cb);
+    mamori_bn_mod_exp_public(ws->f, ws->blind, info->e, &mn, ws->tmp);
     mamori_bn_from_mont(ws->f, ws->f, &mn);
     uint32_t ok = (uint32_t)mamori_ct_equal(ws->f, ws->c, nn * sizeof ws->c[0]);
     mamori_bn_to_bytes(sig, k, ws->t, nn);

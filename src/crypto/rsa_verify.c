@@ -43,8 +43,8 @@ int mamori_rsa_pub_info(mamori_rsa_pub_info_t *info, const uint8_t *n, size_t n_
 int mamori_rsa_public_op(const mamori_rsa_public_t *key, const uint8_t *sig, size_t sig_len,
                          uint8_t *em, mamori_rsa_pub_info_t *info)
 {
-    mamori_limb_t n[MAMORI_BN_MAX_LIMBS], r2[MAMORI_BN_MAX_LIMBS];
-    mamori_limb_t s[MAMORI_BN_MAX_LIMBS], x[MAMORI_BN_MAX_LIMBS], y[MAMORI_BN_MAX_LIMBS];
+    mamori_limb_t n[MAMORI_BN_MAX_LIMBS], s[MAMORI_BN_MAX_LIMBS], x[MAMORI_BN_MAX_LIMBS];
+    mamori_limb_t y[2 * MAMORI_BN_MAX_LIMBS];
     mamori_bn_mont_t mm;
 
     int rc = mamori_rsa_pub_info(info, key->n, key->n_len, key->e, key->e_len, 1024);
@@ -59,8 +59,10 @@ int mamori_rsa_public_op(const mamori_rsa_public_t *key, const uint8_t *sig, siz
     /* §5.2.2 step 1: the representative must be less than n. */
     if (!mamori_bn_lt(s, n, limbs))
         return MAMORI_ERR_BADSIG;
-    mamori_bn_mont_init(&mm, n, limbs, r2, info->bits - 1, x);
-    mamori_bn_mont_mul(x, s, r2, &mm);
+    /* Everything here is public: no R^2, s goes to Montgomery form by
+     * division steps. */
+    mamori_bn_mont_init_public(&mm, n, limbs, info->bits, NULL, y);
+    mamori_bn_to_mont_public(x, s, &mm, info->bits, y);
     mamori_bn_mod_exp_public(s, x, info->e, &mm, y);
     mamori_bn_from_mont(s, s, &mm);
     mamori_bn_to_bytes(em, info->n_len, s, limbs);

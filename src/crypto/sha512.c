@@ -1,8 +1,22 @@
 /* SHA-512 and SHA-384 (FIPS 180-4 §6.4, §6.5): one compression function, two
- * initial values; SHA-384 is SHA-512 truncated to 48 bytes. */
+ * initial values; SHA-384 is SHA-512 truncated to 48 bytes.
+ *
+ * MAMORI_SHA512_SMALL selects the compression function like
+ * MAMORI_SHA256_SMALL in sha256.c: 1 is one rolled loop, 0 is unrolled by
+ * 16 rounds; the default is 1 on ARMv6-M/v7-M/v7E-M and when optimising for
+ * size, 0 elsewhere. */
 #include "mamori/sha2.h"
 
 #if MAMORI_SHA512
+
+#ifndef MAMORI_SHA512_SMALL
+#if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
+    defined(__OPTIMIZE_SIZE__)
+#define MAMORI_SHA512_SMALL 1
+#else
+#define MAMORI_SHA512_SMALL 0
+#endif
+#endif
 
 #include <string.h>
 
@@ -58,38 +72,109 @@ static void put_be64(uint8_t *p, uint64_t v)
     mamori_put_be32(p + 4, (uint32_t)v);
 }
 
-/* One 128-byte block; same structure as SHA-256 (16-word schedule ring,
+#if MAMORI_SHA512_SMALL
+/* `blocks` 128-byte blocks; same structure as SHA-256 (16-word schedule ring,
  * s[0..7] = a..h) with the §4.1.3 functions. */
-static void sha512_compress(uint64_t state[8], const uint8_t block[128])
+static void sha512_compress(uint64_t state[8], const uint8_t *block, size_t blocks)
 {
     uint64_t w[16], s[8];
-    memcpy(s, state, sizeof s);
-    for (unsigned t = 0; t < 80; t++) {
-        uint64_t wt;
-        if (t < 16) {
-            wt = get_be64(block + 8 * t);
-        } else {
-            uint64_t w15 = w[(t - 15) & 15], w2 = w[(t - 2) & 15];
-            uint64_t sig0 = rotr64(w15, 1) ^ rotr64(w15, 8) ^ (w15 >> 7);
-            uint64_t sig1 = rotr64(w2, 19) ^ rotr64(w2, 61) ^ (w2 >> 6);
-            wt = w[t & 15] + sig0 + w[(t - 7) & 15] + sig1;
+    for (; blocks > 0; blocks--, block += 128) {
+        memcpy(s, state, sizeof s);
+        for (unsigned t = 0; t < 80; t++) {
+            uint64_t wt;
+            if (t < 16) {
+                wt = get_be64(block + 8 * t);
+            } else {
+                uint64_t w15 = w[(t - 15) & 15], w2 = w[(t - 2) & 15];
+                uint64_t sig0 = rotr64(w15, 1) ^ rotr64(w15, 8) ^ (w15 >> 7);
+                uint64_t sig1 = rotr64(w2, 19) ^ rotr64(w2, 61) ^ (w2 >> 6);
+                wt = w[t & 15] + sig0 + w[(t - 7) & 15] + sig1;
+            }
+            w[t & 15] = wt;
+            uint64_t e = s[4], a = s[0];
+            uint64_t t1 = s[7] + (rotr64(e, 14) ^ rotr64(e, 18) ^ rotr64(e, 41)) +
+                          ((e & s[5]) ^ (~e & s[6])) + round_k[t] + wt;
+            uint64_t t2 = (rotr64(a, 28) ^ rotr64(a, 34) ^ rotr64(a, 39)) +
+                          ((a & s[1]) ^ (a & s[2]) ^ (s[1] & s[2]));
+            for (unsigned i = 7; i > 0; i--)
+                s[i] = s[i - 1];
+            s[4] += t1;
+            s[0] = t1 + t2;
         }
-        w[t & 15] = wt;
-        uint64_t e = s[4], a = s[0];
-        uint64_t t1 = s[7] + (rotr64(e, 14) ^ rotr64(e, 18) ^ rotr64(e, 41)) +
-                      ((e & s[5]) ^ (~e & s[6])) + round_k[t] + wt;
-        uint64_t t2 = (rotr64(a, 28) ^ rotr64(a, 34) ^ rotr64(a, 39)) +
-                      ((a & s[1]) ^ (a & s[2]) ^ (s[1] & s[2]));
-        for (unsigned i = 7; i > 0; i--)
-            s[i] = s[i - 1];
-        s[4] += t1;
-        s[0] = t1 + t2;
+        for (unsigned i = 0; i < 8; i++)
+            state[i] += s[i];
     }
-    for (unsigned i = 0; i < 8; i++)
-        state[i] += s[i];
     mamori_zeroize(w, sizeof w);
     mamori_zeroize(s, sizeof s);
 }
+#else
+#define SHA512_BSIG0(x) (rotr64(x, 28) ^ rotr64(x, 34) ^ rotr64(x, 39))
+#define SHA512_BSIG1(x) (rotr64(x, 14) ^ rotr64(x, 18) ^ rotr64(x, 41))
+#define SHA512_SSIG0(x) (rotr64(x, 1) ^ rotr64(x, 8) ^ ((x) >> 7))
+#define SHA512_SSIG1(x) (rotr64(x, 19) ^ rotr64(x, 61) ^ ((x) >> 6))
+/* Schedule word t + i for t >= 16, in place in the 16-word ring. */
+#define SHA512_SCHED(i)                                                                            \
+    (w[i] += SHA512_SSIG1(w[((i) + 14) & 15]) + w[((i) + 9) & 15] + SHA512_SSIG0(w[((i) + 1) & 15]))
+/* Round t + i of a 16-round group, as in sha256.c. */
+#define SHA512_ROUND(a, b, c, d, e, f, g, h, i)                                                    \
+    do {                                                                                           \
+        uint64_t t1_ = h + SHA512_BSIG1(e) + (g ^ (e & (f ^ g))) + round_k[t + (i)] + w[i];        \
+        d += t1_;                                                                                  \
+        ab = a ^ b;                                                                                \
+        h = t1_ + SHA512_BSIG0(a) + (b ^ (ab & bc));                                               \
+        bc = ab;                                                                                   \
+    } while (0)
+#define SHA512_SCHED4(i)                                                                           \
+    do {                                                                                           \
+        SHA512_SCHED(i);                                                                           \
+        SHA512_SCHED((i) + 1);                                                                     \
+        SHA512_SCHED((i) + 2);                                                                     \
+        SHA512_SCHED((i) + 3);                                                                     \
+    } while (0)
+#define SHA512_ROUNDS8(i)                                                                          \
+    do {                                                                                           \
+        SHA512_ROUND(a, b, c, d, e, f, g, h, (i) + 0);                                             \
+        SHA512_ROUND(h, a, b, c, d, e, f, g, (i) + 1);                                             \
+        SHA512_ROUND(g, h, a, b, c, d, e, f, (i) + 2);                                             \
+        SHA512_ROUND(f, g, h, a, b, c, d, e, (i) + 3);                                             \
+        SHA512_ROUND(e, f, g, h, a, b, c, d, (i) + 4);                                             \
+        SHA512_ROUND(d, e, f, g, h, a, b, c, (i) + 5);                                             \
+        SHA512_ROUND(c, d, e, f, g, h, a, b, (i) + 6);                                             \
+        SHA512_ROUND(b, c, d, e, f, g, h, a, (i) + 7);                                             \
+    } while (0)
+
+/* `blocks` 128-byte blocks, 16 rounds at a time with the schedule rewritten in
+ * place between groups. */
+static void sha512_compress(uint64_t state[8], const uint8_t *block, size_t blocks)
+{
+    uint64_t w[16];
+    for (; blocks > 0; blocks--, block += 128) {
+        uint64_t a = state[0], b = state[1], c = state[2], d = state[3];
+        uint64_t e = state[4], f = state[5], g = state[6], h = state[7];
+        uint64_t ab, bc = b ^ c; /* Maj(a, b, c) = b ^ ((a ^ b) & (b ^ c)) */
+        for (unsigned i = 0; i < 16; i++)
+            w[i] = get_be64(block + 8 * i);
+        for (unsigned t = 0;; t += 16) {
+            SHA512_ROUNDS8(0);
+            SHA512_ROUNDS8(8);
+            if (t == 64)
+                break;
+            for (unsigned i = 0; i < 16; i++)
+                SHA512_SCHED(i);
+        }
+        state[0] += a;
+        state[1] += b;
+        state[2] += c;
+        state[3] += d;
+        state[4] += e;
+        state[5] += f;
+        state[6] += g;
+        state[7] += h;
+    }
+    mamori_zeroize(w, sizeof w);
+}
+#endif
+
 
 void mamori_sha512_init(mamori_sha512_t *ctx)
 {
@@ -113,11 +198,12 @@ void mamori_sha512_update(mamori_sha512_t *ctx, const void *data, size_t len)
         if (take > len)
             take = len;
         if (used == 0 && take == 128) {
-            sha512_compress(ctx->state, in);
+            take = len - len % 128;
+            sha512_compress(ctx->state, in, take / 128);
         } else {
             memcpy(ctx->block + used, in, take);
             if (used + take == 128)
-                sha512_compress(ctx->state, ctx->block);
+                sha512_compress(ctx->state, ctx->block, 1);
         }
         in += take;
         len -= take;
@@ -137,13 +223,13 @@ static void sha512_finish(mamori_sha512_t *ctx, uint8_t *out, size_t out_len)
     ctx->block[used++] = 0x80;
     if (used > 112) {
         memset(ctx->block + used, 0, 128 - used);
-        sha512_compress(ctx->state, ctx->block);
+        sha512_compress(ctx->state, ctx->block, 1);
         used = 0;
     }
     memset(ctx->block + used, 0, 112 - used);
     put_be64(ctx->block + 112, ctx->count >> 61);
     put_be64(ctx->block + 120, ctx->count << 3);
-    sha512_compress(ctx->state, ctx->block);
+    sha512_compress(ctx->state, ctx->block, 1);
     for (unsigned i = 0; i < out_len / 8; i++)
         put_be64(out + 8 * i, ctx->state[i]);
     mamori_zeroize(ctx, sizeof *ctx);

@@ -64,11 +64,242 @@ static void test_curve_constants(const ec_curve_t *c)
             bad += !point_is(c, &q, e, e + nl);
             ec_point_add(c, &q, &q, &base);
         }
-        for (int s = 0; s < 16; s++)
-            ec_point_double(c, &base, &base);
+        ec_point_double_n(c, &base, &base, 16);
     }
     CHECK_EQ(bad, 0);
 #endif
+}
+
+/* A slow, independent reference: x*y mod m by schoolbook product and
+ * bit-serial reduction on 32-bit words (little-endian, 12 words cover
+ * P-384). */
+#define REF_WORDS 12
+typedef uint32_t ref_t[REF_WORDS + 1];
+
+static void ref_from_fe(const ec_mod_t *m, uint32_t *r, const ec_limb_t *a)
+{
+    uint8_t buf[EC_MAX_BYTES];
+    const size_t len = ec_mod_bytes(m);
+    ec_to_bytes(m, buf, a);
+    memset(r, 0, sizeof(ref_t));
+    for (size_t i = 0; i < len; i++)
+        r[i / 4] |= (uint32_t)buf[len - 1 - i] << (8 * (i % 4));
+}
+
+/* r >= m (both REF_WORDS + 1 words) */
+static int ref_ge(const uint32_t *r, const uint32_t *m)
+{
+    for (size_t i = REF_WORDS + 1; i-- > 0;)
+        if (r[i] != m[i])
+            return r[i] > m[i];
+    return 1;
+}
+
+static void ref_sub(uint32_t *r, const uint32_t *m)
+{
+    uint64_t borrow = 0;
+    for (size_t i = 0; i < REF_WORDS + 1; i++) {
+        uint64_t d = (uint64_t)r[i] - m[i] - borrow;
+        r[i] = (uint32_t)d;
+        borrow = (d >> 63) & 1;
+    }
+}
+
+/* r = x y mod m */
+static void ref_mulmod(uint32_t *r, const uint32_t *x, const uint32_t *y, const uint32_t *m)
+{
+    uint32_t prod[2 * REF_WORDS];
+    memset(prod, 0, sizeof prod);
+    for (size_t i = 0; i < REF_WORDS; i++) {
+        uint64_t c = 0;
+        for (size_t j = 0; j < REF_WORDS; j++) {
+            uint64_t t = (uint64_t)x[i] * y[j] + prod[i + j] + c;
+            prod[i + j] = (uint32_t)t;
+            c = t >> 32;
+        }
+        prod[i + REF_WORDS] = (uint32_t)c;
+    }
+    memset(r, 0, sizeof(ref_t));
+    for (size_t bit = 64 * REF_WORDS; bit-- > 0;) {
+        for (size_t i = REF_WORDS + 1; i-- > 1;)
+            r[i] = (r[i] << 1) | (r[i - 1] >> 31);
+        r[0] = (r[0] << 1) | ((prod[bit / 32] >> (bit % 32)) & 1);
+        if (ref_ge(r, m))
+            ref_sub(r, m);
+    }
+}
+
+static uint64_t test_seed = 0x70323536u;
+
+static void random_fe(const ec_mod_t *m, ec_limb_t *a)
+{
+    memset(a, 0, sizeof(ec_fe_t));
+    for (unsigned i = 0; i < m->n; i++) {
+        ec_limb_t v = 0;
+        for (unsigned k = 0; k < EC_LIMB_BITS / 16; k++) {
+            test_seed ^= test_seed << 13;
+            test_seed ^= test_seed >> 7;
+            test_seed ^= test_seed << 17;
+            v = (v << 16) | (ec_limb_t)(test_seed & 0xffff);
+        }
+        a[i] = v;
+    }
+}
+
+/* Values that stress carries: 0, 1, m-1, m-2, m-2^32, runs of ones and
+ * zeros, and random values, reduced below m when wanted. */
+static void edge_fe(const ec_mod_t *m, ec_limb_t *a, unsigned k, int below_m)
+{
+    ec_fe_t one = {1};
+    memset(a, 0, sizeof(ec_fe_t));
+    switch (k) {
+    case 0:
+        break;
+    case 1:
+        a[0] = 1;
+        break;
+    case 2:
+        ec_mod_sub(m, a, a, one); /* m - 1 */
+        break;
+    case 3:
+        ec_mod_sub(m, a, a, one);
+        ec_mod_sub(m, a, a, one);
+        break;
+    case 4:
+        memset(a, 0xff, m->n * sizeof(ec_limb_t)); /* 2^bits - 1 */
+        break;
+    case 5:
+        memcpy(a, m->m, sizeof(ec_fe_t));
+        a[0] = 0; /* m with its low limb cleared */
+        break;
+    case 6:
+        memset(a, 0xff, m->n * sizeof(ec_limb_t) / 2);
+        break;
+    default:
+        random_fe(m, a);
+        break;
+    }
+    if (below_m)
+        while (!ec_lt_mod(m, a))
+            a[m->n - 1] >>= 1;
+}
+
+/* Montgomery multiplication, squaring, addition, subtraction and inversion
+ * modulo every p and n against the reference (a b = R (a*b/R) mod m). */
+static void test_field(const ec_mod_t *m)
+{
+    ref_t rm, rr, ra, rb, rx, ry;
+    ec_fe_t a, b, r, r2, one_m;
+    unsigned bad = 0;
+    ref_from_fe(m, rm, m->m);
+    /* R mod m = (2^(bits/2))^2 mod m */
+    memset(rx, 0, sizeof rx);
+    rx[m->n * EC_LIMB_BITS / 64] = 1;
+    ref_mulmod(rr, rx, rx, rm);
+    ec_mont_one(m, one_m);
+    ref_from_fe(m, rx, one_m);
+    CHECK_MEM(rx, rr, sizeof rx);
+
+    for (unsigned i = 0; i < 40; i++) {
+        for (unsigned j = 0; j < 40; j++) {
+            edge_fe(m, a, i, i % 2);     /* a < R for multiplication */
+            edge_fe(m, b, j, 1);
+            ref_from_fe(m, ra, a);
+            ref_from_fe(m, rb, b);
+            ec_mont_mul(m, r, a, b);
+            ref_from_fe(m, rx, r);
+            ref_mulmod(ry, rx, rr, rm);
+            ref_mulmod(rx, ra, rb, rm);
+            bad += !ec_lt_mod(m, r) || memcmp(rx, ry, sizeof rx) != 0;
+            if (j == 0) {
+                edge_fe(m, a, i, 1);
+                ec_mont_sqr(m, r, a);
+                ec_mont_mul(m, r2, a, a);
+                bad += !ec_equal(m, r, r2);
+            }
+            edge_fe(m, a, i, 1);
+            ec_mod_add(m, r, a, b);
+            ec_mod_sub(m, r2, r, b);
+            bad += !ec_lt_mod(m, r) || !ec_lt_mod(m, r2) || !ec_equal(m, r2, a);
+            ec_mod_sub(m, r, a, b);
+            ec_mod_add(m, r2, r, b);
+            bad += !ec_lt_mod(m, r) || !ec_equal(m, r2, a);
+        }
+        edge_fe(m, a, i, 1);
+        ec_mont_inv(m, r, a);
+        ec_mont_mul(m, r2, r, a);
+        bad += ec_is_zero(m, a) ? !ec_is_zero(m, r) : !ec_equal(m, r2, one_m);
+    }
+    CHECK_EQ(bad, 0);
+}
+
+/* ec_mul2_vartime against the constant-time multiplications, including
+ * zero scalars, results at the identity and internal doublings. */
+static void test_mul2_vartime(const ec_curve_t *c)
+{
+    const size_t len = ec_curve_bytes(c);
+    uint8_t u1[EC_MAX_BYTES], u2[EC_MAX_BYTES], k[EC_MAX_BYTES];
+    uint8_t x1[EC_MAX_BYTES], y1[EC_MAX_BYTES], x2[EC_MAX_BYTES], y2[EC_MAX_BYTES];
+    ec_point_t g, q, want, got, t;
+    ec_fe_t v;
+    unsigned bad = 0;
+    ec_point_generator(c, &g);
+    for (unsigned i = 0; i < 48; i++) {
+        random_fe(&c->n, v);
+        ec_to_bytes(&c->n, k, v);
+        ec_mul(c, &q, k, &g); /* a random public point */
+        random_fe(&c->n, v);
+        ec_to_bytes(&c->n, u1, v);
+        random_fe(&c->n, v);
+        ec_to_bytes(&c->n, u2, v);
+        switch (i % 8) {
+        case 1:
+            memset(u1, 0, len);
+            break;
+        case 2:
+            memset(u2, 0, len);
+            break;
+        case 3: /* Q = G, u2 = n - u1: the identity */
+            ec_point_generator(c, &q);
+            ec_from_bytes(&c->n, v, u1);
+            ec_mod_reduce_once(&c->n, v, v);
+            {
+                ec_fe_t zero = {0};
+                ec_mod_sub(&c->n, v, zero, v);
+            }
+            ec_to_bytes(&c->n, u2, v);
+            break;
+        case 4: /* Q = G, u1 = u2: equal summands */
+            ec_point_generator(c, &q);
+            memcpy(u2, u1, len);
+            break;
+        case 5:
+            memset(u1, 0xff, len);
+            memset(u2, 0xff, len);
+            break;
+        case 6:
+            memset(u1, 0, len);
+            memset(u2, 0, len);
+            u1[len - 1] = 1;
+            u2[len - 1] = 1;
+            break;
+        case 7:
+            ec_to_bytes(&c->n, u1, c->n.m);
+            u1[len - 1]--; /* n - 1 */
+            break;
+        default:
+            break;
+        }
+        ec_mul_base(c, &want, u1);
+        ec_mul(c, &t, u2, &q);
+        ec_point_add(c, &want, &want, &t);
+        ec_mul2_vartime(c, &got, u1, u2, &q);
+        uint32_t inf1 = ec_point_to_affine(c, x1, y1, &want);
+        uint32_t inf2 = ec_point_to_affine(c, x2, y2, &got);
+        bad += inf1 != inf2 || memcmp(x1, x2, len) != 0 || memcmp(y1, y2, len) != 0;
+        bad += (i % 8 == 3) != inf1;
+    }
+    CHECK_EQ(bad, 0);
 }
 
 /* RFC 6979 A.2.5 and A.2.6: public key and exact deterministic signatures. */
@@ -401,6 +632,12 @@ int main(void)
 {
     test_curve_constants(ec_curve(MAMORI_EC_P256));
     test_curve_constants(ec_curve(MAMORI_EC_P384));
+    test_field(&ec_curve(MAMORI_EC_P256)->p);
+    test_field(&ec_curve(MAMORI_EC_P256)->n);
+    test_field(&ec_curve(MAMORI_EC_P384)->p);
+    test_field(&ec_curve(MAMORI_EC_P384)->n);
+    test_mul2_vartime(ec_curve(MAMORI_EC_P256));
+    test_mul2_vartime(ec_curve(MAMORI_EC_P384));
     test_rfc6979();
     test_api(MAMORI_EC_P256);
     test_api(MAMORI_EC_P384);

@@ -25,12 +25,23 @@
 #include "mamori/config.h"
 #include "mamori/rng.h"
 #include "mamori/sha2.h"
+#include "mamori/tcp.h"
 #include "mamori/x509.h"
 
 /* ---- configuration (defaults; override like any MAMORI_* option) ------- */
 #ifndef MAMORI_TLS
 #define MAMORI_TLS 1
 #endif
+/* The server role; 0 links a client only. */
+#ifndef MAMORI_TLS_SERVER
+#define MAMORI_TLS_SERVER 1
+#endif
+/* Suites, signature schemes and groups follow the crypto switches of
+ * mamori/config.h: MAMORI_CHACHAPOLY (TLS_CHACHA20_POLY1305_SHA256),
+ * MAMORI_SHA512 (TLS_AES_256_GCM_SHA384), MAMORI_ED25519, MAMORI_P384 and
+ * MAMORI_RSA (CertificateVerify schemes), MAMORI_X25519 and MAMORI_P256
+ * (groups; P-256 also ECDSA). A scheme compiled out is neither offered nor
+ * accepted. */
 /* Largest handshake message accepted or sent (RFC 8446 §4: bounded here,
  * not by the 2^24 of the wire format). Certificate chains need the most. */
 #ifndef MAMORI_TLS_MAX_HANDSHAKE
@@ -289,6 +300,7 @@ typedef struct {
     uint32_t early_skipped; /* server: rejected 0-RTT bytes dropped */
     uint8_t clock_started;
     uint8_t key_update_request; /* value of request_update to send */
+    uint16_t sig_scheme;        /* the server's CertificateVerify scheme */
 } mamori_tls_t;
 
 /* Starts a client or server engine (cfg->is_server) over the three buffers.
@@ -330,9 +342,74 @@ mamori_tls_state_t mamori_tls_state(const mamori_tls_t *t);
 int mamori_tls_last_alert(const mamori_tls_t *t, int *sent_by_us);
 uint16_t mamori_tls_suite(const mamori_tls_t *t);
 uint16_t mamori_tls_group(const mamori_tls_t *t);
+/* The signature scheme of the server's CertificateVerify (0 before it, or
+ * in a PSK handshake). */
+uint16_t mamori_tls_sig_scheme(const mamori_tls_t *t);
 /* The negotiated ALPN protocol ("" when none). */
 const char *mamori_tls_alpn(const mamori_tls_t *t);
 /* Wipes every secret the engine holds. */
 void mamori_tls_wipe(mamori_tls_t *t);
+
+/* ---- TLS over a mamori TCP connection (native API, src/tls/tcp.c) ------
+ *
+ * Binds an engine to a mamori_tcp_t: ciphertext moves between the engine and
+ * the TCP rings from the connection's callbacks, so the application sees
+ * non-blocking calls and events only:
+ *
+ *   mamori_tls_tcp_init(&s, &conn, &cfg, rx, .., tx, .., hs, ..);
+ *   mamori_tls_tcp_set_callback(&s, on_tls, user);
+ *   mamori_tls_tcp_connect(&s, ip, port);   // client; a server: _accept
+ *   ... MAMORI_TLS_EV_OPEN: handshake done, peer authenticated
+ *   ... MAMORI_TLS_EV_READABLE: mamori_tls_tcp_read() until WOULDBLOCK
+ *   ... mamori_tls_tcp_close(): close_notify, then the TCP close
+ *
+ * The connection's callback is taken over; conn must have been prepared with
+ * mamori_tcp_open() (and, on a server, filled by mamori_tcp_accept()).
+ * Time reaches the engine from stack->now at each event and through
+ * mamori_tls_tcp_poll(), which the application calls from its poll loop so
+ * the handshake deadline also fires when the peer goes silent. */
+typedef enum {
+    MAMORI_TLS_EV_OPEN,     /* handshake complete */
+    MAMORI_TLS_EV_READABLE, /* application data, or the peer's close_notify, arrived */
+    MAMORI_TLS_EV_WRITABLE, /* room again after a write that returned WOULDBLOCK */
+    MAMORI_TLS_EV_ERROR,    /* fatal: TLS failure (alert) or TCP abort; err tells */
+    MAMORI_TLS_EV_CLOSED,   /* close_notify and TCP close completed */
+} mamori_tls_event_t;
+
+typedef struct mamori_tls_tcp mamori_tls_tcp_t;
+typedef void (*mamori_tls_tcp_cb)(mamori_tls_tcp_t *s, mamori_tls_event_t ev, int err, void *user);
+
+/* Fields are private. */
+struct mamori_tls_tcp {
+    mamori_tls_t tls;
+    mamori_tcp_t *tcp;
+    mamori_tls_tcp_cb cb;
+    void *user;
+    int err;       /* sticky error once failed */
+    uint8_t flags; /* src/tls/tcp.c */
+};
+
+int mamori_tls_tcp_init(mamori_tls_tcp_t *s, mamori_tcp_t *conn, const mamori_tls_config_t *cfg,
+                        uint8_t *rx, size_t rx_cap, uint8_t *tx, size_t tx_cap, uint8_t *hs,
+                        size_t hs_cap);
+void mamori_tls_tcp_set_callback(mamori_tls_tcp_t *s, mamori_tls_tcp_cb cb, void *user);
+/* Client: opens the TCP connection; the handshake follows it. */
+int mamori_tls_tcp_connect(mamori_tls_tcp_t *s, uint32_t dst, uint16_t port);
+/* Starts the handshake on a connection that is already established (a
+ * server's accepted connection, or a client's connected one). */
+int mamori_tls_tcp_start(mamori_tls_tcp_t *s);
+/* As mamori_tls_read/_write; WOULDBLOCK until the matching event. Read
+ * returns MAMORI_ERR_TLS_CLOSED after the peer's close_notify. */
+int mamori_tls_tcp_read(mamori_tls_tcp_t *s, void *buf, size_t len);
+int mamori_tls_tcp_write(mamori_tls_tcp_t *s, const void *buf, size_t len);
+/* Sends close_notify, then half-closes TCP; data still arriving is
+ * discarded until the peer closes, then MAMORI_TLS_EV_CLOSED. */
+int mamori_tls_tcp_close(mamori_tls_tcp_t *s);
+/* Aborts TCP (RST) and wipes the engine at once, without events. */
+void mamori_tls_tcp_abort(mamori_tls_tcp_t *s);
+/* Passes time in and moves pending bytes; may deliver events. */
+void mamori_tls_tcp_poll(mamori_tls_tcp_t *s, uint32_t now_ms);
+/* True when everything written was handed to TCP and acknowledged. */
+bool mamori_tls_tcp_send_idle(const mamori_tls_tcp_t *s);
 
 #endif

@@ -13,12 +13,22 @@
 
 /* Schemes we offer in signature_algorithms, preferred first. */
 static const uint16_t sig_schemes[] = {
+#if MAMORI_ED25519
     MAMORI_TLS_SIG_ED25519,
+#endif
+#if MAMORI_P256
     MAMORI_TLS_SIG_ECDSA_SECP256R1_SHA256,
+#endif
+#if MAMORI_P384 && MAMORI_SHA512
     MAMORI_TLS_SIG_ECDSA_SECP384R1_SHA384,
+#endif
+#if MAMORI_RSA
     MAMORI_TLS_SIG_RSA_PSS_RSAE_SHA256,
+#if MAMORI_SHA512
     MAMORI_TLS_SIG_RSA_PSS_RSAE_SHA384,
     MAMORI_TLS_SIG_RSA_PSS_RSAE_SHA512,
+#endif
+#endif
 };
 
 bool tls_sig_scheme_ok(uint16_t scheme)
@@ -192,12 +202,14 @@ int tls_verify_cv(mamori_tls_t *t, bool server, uint16_t scheme, const tls_span_
     if (h)
         mamori_hash(h, content, n, digest);
     switch (scheme) {
+#if MAMORI_ED25519
     case MAMORI_TLS_SIG_ED25519:
         if (key.alg != MAMORI_SPKI_ED25519 || key.key_len != 32)
             return MAMORI_TLS_ALERT_ILLEGAL_PARAMETER;
         err =
             sig->len == 64 ? mamori_ed25519_verify(sig->p, content, n, key.key) : MAMORI_ERR_BADSIG;
         break;
+#endif
     case MAMORI_TLS_SIG_ECDSA_SECP256R1_SHA256:
     case MAMORI_TLS_SIG_ECDSA_SECP384R1_SHA384: {
         int curve =
@@ -211,6 +223,7 @@ int tls_verify_cv(mamori_tls_t *t, bool server, uint16_t scheme, const tls_span_
             err = mamori_ecdsa_verify(curve, key.key, key.key_len, digest, mamori_hash_len(h), rs);
         break;
     }
+#if MAMORI_RSA
     default: { /* rsa_pss_rsae_*: salt as long as the hash (§4.2.3) */
         mamori_rsa_public_t pub = {key.rsa_n, key.rsa_n_len, key.rsa_e, key.rsa_e_len};
         if (key.alg != MAMORI_SPKI_RSA)
@@ -218,7 +231,14 @@ int tls_verify_cv(mamori_tls_t *t, bool server, uint16_t scheme, const tls_span_
         err = mamori_rsa_pss_verify(&pub, h, h, mamori_hash_len(h), digest, sig->p, sig->len);
         break;
     }
+#else
+    default:
+        err = MAMORI_ERR_UNSUPPORTED;
+        break;
+#endif
     }
+    if (err == 0 && server)
+        t->sig_scheme = scheme;
     return err == 0 ? 0 : MAMORI_TLS_ALERT_DECRYPT_ERROR;
 }
 
@@ -232,16 +252,20 @@ int tls_write_cv(mamori_tls_t *t, bool server, mamori_wr_t *wr, const uint8_t *t
     int err;
 
     mamori_wr_be16(wr, id->sig_scheme);
+    if (server)
+        t->sig_scheme = id->sig_scheme;
     at = tls_wr_open(wr, 2);
     if (h)
         mamori_hash(h, content, n, digest);
     switch (id->sig_scheme) {
+#if MAMORI_ED25519
     case MAMORI_TLS_SIG_ED25519: {
         uint8_t *sig = mamori_wr_reserve(wr, MAMORI_ED25519_SIG_LEN);
         err = sig && id->key_len == 32 ? mamori_ed25519_sign(sig, content, n, id->key, NULL)
                                        : MAMORI_ERR_BUFSIZE;
         break;
     }
+#endif
     case MAMORI_TLS_SIG_ECDSA_SECP256R1_SHA256:
     case MAMORI_TLS_SIG_ECDSA_SECP384R1_SHA384: {
         int curve = id->sig_scheme == MAMORI_TLS_SIG_ECDSA_SECP256R1_SHA256 ? MAMORI_EC_P256
@@ -260,6 +284,7 @@ int tls_write_cv(mamori_tls_t *t, bool server, mamori_wr_t *wr, const uint8_t *t
         mamori_wr_bytes(wr, der, der_len);
         break;
     }
+#if MAMORI_RSA
     case MAMORI_TLS_SIG_RSA_PSS_RSAE_SHA256:
     case MAMORI_TLS_SIG_RSA_PSS_RSAE_SHA384:
     case MAMORI_TLS_SIG_RSA_PSS_RSAE_SHA512: {
@@ -273,6 +298,7 @@ int tls_write_cv(mamori_tls_t *t, bool server, mamori_wr_t *wr, const uint8_t *t
         }
         break;
     }
+#endif
     default:
         err = MAMORI_ERR_UNSUPPORTED;
         break;

@@ -192,7 +192,7 @@ static bool next_output(mamori_tls_t *t)
     if (step == TLS_OUT_KEY_UPDATE)
         err = tls_output_key_update(t);
     else
-        err = t->cfg->is_server ? tls_server_output(t, step) : tls_client_output(t, step);
+        err = TLS_IS_SERVER(t) ? tls_server_output(t, step) : tls_client_output(t, step);
     return err == 0;
 }
 
@@ -243,7 +243,7 @@ static int handle_message(mamori_tls_t *t, uint8_t type, const uint8_t *msg, siz
 {
     if (any_post_handshake(t) && type == TLS_HS_KEY_UPDATE)
         return tls_handle_key_update(t, msg + TLS_HS_HEADER, len - TLS_HS_HEADER);
-    return t->cfg->is_server ? tls_server_handle(t, type, msg, len)
+    return TLS_IS_SERVER(t) ? tls_server_handle(t, type, msg, len)
                              : tls_client_handle(t, type, msg, len);
 }
 
@@ -429,7 +429,9 @@ int mamori_tls_init(mamori_tls_t *t, const mamori_tls_config_t *cfg, uint8_t *rx
     t->out_limit = MAMORI_TLS_MAX_PLAINTEXT;
     t->state = MAMORI_TLS_ST_HANDSHAKE;
     mamori_tls_th_init(&t->th);
-    err = cfg->is_server ? tls_server_start(t) : tls_client_start(t);
+    if (cfg->is_server && !MAMORI_TLS_SERVER)
+        return MAMORI_ERR_UNSUPPORTED;
+    err = TLS_IS_SERVER(t) ? tls_server_start(t) : tls_client_start(t);
     if (err)
         return err;
     pump(t);
@@ -612,6 +614,7 @@ int mamori_tls_last_alert(const mamori_tls_t *t, int *sent_by_us)
 
 uint16_t mamori_tls_suite(const mamori_tls_t *t) { return t->suite; }
 uint16_t mamori_tls_group(const mamori_tls_t *t) { return t->group; }
+uint16_t mamori_tls_sig_scheme(const mamori_tls_t *t) { return t->sig_scheme; }
 const char *mamori_tls_alpn(const mamori_tls_t *t) { return t->alpn; }
 
 void mamori_tls_wipe(mamori_tls_t *t)

@@ -45,8 +45,12 @@ static int aead(const mamori_tls_dir_t *d, bool seal, const uint8_t *aad, uint8_
 
     make_nonce(d, nonce);
     if (d->suite == MAMORI_TLS_CHACHA20_POLY1305_SHA256) {
+#if MAMORI_CHACHAPOLY
         err = seal ? mamori_chachapoly_seal(d->key, nonce, aad, 5, data, len, data, tag)
                    : mamori_chachapoly_open(d->key, nonce, aad, 5, data, len, tag, data);
+#else
+        err = MAMORI_ERR_UNSUPPORTED;
+#endif
     } else {
         mamori_gcm_ctx_t gcm;
         err = mamori_gcm_init(&gcm, d->key, d->key_len);

@@ -25,8 +25,13 @@ enum {
 #define S_F_MFL 0x02 /* max_fragment_length accepted */
 
 static const uint16_t default_suites[] = {MAMORI_TLS_AES_128_GCM_SHA256,
+#if MAMORI_CHACHAPOLY
                                           MAMORI_TLS_CHACHA20_POLY1305_SHA256,
-                                          MAMORI_TLS_AES_256_GCM_SHA384, 0};
+#endif
+#if MAMORI_SHA512
+                                          MAMORI_TLS_AES_256_GCM_SHA384,
+#endif
+                                          0};
 static const uint16_t default_groups[] = {MAMORI_TLS_GROUP_X25519, MAMORI_TLS_GROUP_SECP256R1, 0};
 
 static int fail(mamori_tls_t *t, int alert) { return tls_fail(t, alert, MAMORI_ERR_TLS_HANDSHAKE); }

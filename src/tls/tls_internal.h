@@ -255,6 +255,9 @@ void tls_wr_close(mamori_wr_t *wr, size_t at, size_t n);
 #define TLS_AFTER_WR_APP 2       /* write with the application key; open */
 #define TLS_AFTER_WR_UPDATE 3    /* KeyUpdate sent: next write key */
 
+/* The role, folded to a constant when the server is compiled out. */
+#define TLS_IS_SERVER(t) (MAMORI_TLS_SERVER && (t)->cfg->is_server)
+
 /* Engine flags. */
 #define TLS_F_SNI 0x01        /* server_name sent (client) or received (server) */
 #define TLS_F_ALPN 0x02       /* ALPN offered (client) */

@@ -3,6 +3,7 @@
 # (2 minutes, T1 8 s, T2 14 s), renews it, rebinds when the server moves to
 # another address, and gives the address back when the lease expires with no
 # server left. Takes about three minutes.
+# ctest: parallel
 . "$(dirname "$0")/lib.sh"
 DNSMASQ_PID=""
 app_cleanup() {

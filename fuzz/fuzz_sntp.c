@@ -16,11 +16,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
     uint8_t origin[8] = {0};
     if (size >= 32)
         memcpy(origin, data + 24, 8);
-    uint64_t unix_ms = 0;
-    uint32_t kiss = 0;
+    mamori_sntp_reply_t r = {0};
     uint32_t rtt = size ? data[0] * 16u : 0;
-    if (mamori_sntp_parse(data, size, origin, rtt, &unix_ms, &kiss) == SNTP_PARSE_OK &&
-        unix_ms < (uint64_t)MAMORI_SNTP_MIN_UNIX_S * 1000u)
+    if (mamori_sntp_parse(data, size, origin, rtt, &r) == SNTP_PARSE_OK &&
+        (r.unix_s < MAMORI_SNTP_MIN_UNIX_S || r.ms >= 1000u + rtt / 2))
         __builtin_trap();
     return 0;
 }

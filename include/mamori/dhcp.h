@@ -30,7 +30,7 @@
 
 typedef enum {
     MAMORI_DHCP_OFF = 0,
-    MAMORI_DHCP_INIT,       /* waiting to start (or restart) discovery */
+    MAMORI_DHCP_INIT,       /* waiting to start (or restart) discovery or INIT-REBOOT */
     MAMORI_DHCP_SELECTING,  /* DISCOVER sent, waiting for an OFFER */
     MAMORI_DHCP_REQUESTING, /* REQUEST sent for an offer */
     MAMORI_DHCP_REBOOTING,  /* INIT-REBOOT: REQUEST for the remembered address */
@@ -58,9 +58,10 @@ typedef struct {
     uint8_t ring[MAMORI_DHCP_RING_SIZE];
 } mamori_dhcp_t;
 
-/* Starts the client on port 68. With remembered (a previous lease's
- * address) it starts in INIT-REBOOT, else in INIT. The stack must have no
- * address of its own. */
+/* Starts the client on port 68, in INIT. With remembered (a previous
+ * lease's address) the first poll goes on to INIT-REBOOT, else DISCOVER
+ * follows a random delay (RFC 2131 §4.4.1). The stack must have no address
+ * of its own. */
 int mamori_dhcp_start(mamori_dhcp_t *d, mamori_stack_t *s, uint32_t remembered);
 /* Stops the client; with release, a held lease is given back (DHCPRELEASE)
  * and the address removed. */

@@ -25,15 +25,17 @@
 #include "mamori/config.h"
 #include "mamori/net.h"
 
-/* Wall-clock time as an offset to the stack's millisecond clock. */
+/* Wall-clock time as an offset to the stack's millisecond clock, in 32-bit
+ * arithmetic (Unix seconds until 2106). */
 typedef struct {
-    uint64_t unix_ms; /* wall time at base */
-    uint32_t base;    /* stack time (ms) of unix_ms */
+    uint32_t unix_s; /* wall time at base, whole seconds */
+    uint32_t base;   /* stack time (ms) of unix_s */
     bool valid;
 } mamori_wallclock_t;
 
-/* Sets the clock: at stack time now_ms, the Unix time is unix_ms. */
-void mamori_wallclock_set(mamori_wallclock_t *wc, uint32_t now_ms, uint64_t unix_ms);
+/* Sets the clock: at stack time now_ms, the Unix time is unix_s seconds and
+ * ms milliseconds (ms less than 2^31). */
+void mamori_wallclock_set(mamori_wallclock_t *wc, uint32_t now_ms, uint32_t unix_s, uint32_t ms);
 /* Unix seconds at stack time now_ms; MAMORI_ERR_STATE while unsynchronised.
  * now_ms must be within 24 days of the last set (mamori_sntp_poll()
  * re-bases the clock at every call). */

@@ -57,7 +57,7 @@ static void test_parse(void)
     CHECK_EQ(pm.lease, 3600);
     CHECK_EQ(pm.t1, 900);
     CHECK_EQ(pm.t2, 1575);
-    CHECK_EQ(pm.prefix, 24);
+    CHECK_EQ(pm.mask, 0xffffff00u);
     CHECK_EQ(pm.router, SRV_IP);
     CHECK_EQ(pm.dns_count, 2);
     CHECK_EQ(pm.dns[1], MAMORI_IP4(198, 18, 0, 2));
@@ -120,6 +120,19 @@ static void test_parse(void)
     CHECK_EQ(parse(&m), MAMORI_ERR_LIMIT); /* overruns file into the cookie */
     reply_msg(&m, 0x11223344, LEASE_IP, OPTS(52, 1, 4, 53, 1, 5, 255));
     CHECK_EQ(parse(&m), MAMORI_ERR_LIMIT);
+    reply_msg(&m, 0x11223344, LEASE_IP, OPTS(52, 1, 0, 53, 1, 5, 255));
+    CHECK_EQ(parse(&m), MAMORI_ERR_LIMIT);
+    reply_msg(&m, 0x11223344, LEASE_IP, OPTS(52, 2, 1, 0, 53, 1, 5, 255));
+    CHECK_EQ(parse(&m), MAMORI_ERR_LIMIT);
+    reply_msg(&m, 0x11223344, LEASE_IP, OPTS(53, 1, 0, 255));
+    CHECK_EQ(parse(&m), MAMORI_ERR_LIMIT);
+    /* A mask of 0.0.0.0 reads as none (the client then assumes /24). */
+    reply_msg(&m, 0x11223344, LEASE_IP, OPTS(53, 1, 5, 1, 4, 0, 0, 0, 0, 255));
+    CHECK_EQ(parse(&m), MAMORI_OK);
+    CHECK_EQ(pm.mask, 0);
+    reply_msg(&m, 0x11223344, LEASE_IP, OPTS(53, 1, 5, 1, 4, 255, 255, 255, 255, 255));
+    CHECK_EQ(parse(&m), MAMORI_OK);
+    CHECK_EQ(pm.mask, 0xffffffffu);
 }
 
 /* ---- the client on a capture port --------------------------------------- */
@@ -347,15 +360,17 @@ static void test_nak_conflict_reboot(void)
     CHECK_EQ(stack.stats.dhcp_rx_nak, 1);
     CHECK_EQ(mamori_dhcp_state(&dhcp), MAMORI_DHCP_SELECTING); /* restarted at once */
 
-    /* Backoff: DISCOVERs at about 4, 8, 16, 32, 64, 64 s. */
+    /* Backoff: DISCOVERs 4 s +-1, 8 s +-2, 16 s +-4, 32 s +-8, 64 s +-16
+     * apart: the fourth by 75 s, the fifth not before 93 s. */
     capture_port_clear(&cap);
     uint32_t before = stack.stats.dhcp_tx_discover;
-    advance(4000 + 8000 + 16000 + 32000 + 64000 - 8000);
+    advance(92000);
     CHECK_EQ(stack.stats.dhcp_tx_discover - before, 4);
     mamori_dhcp_stop(&dhcp, false);
 
     /* INIT-REBOOT: REQUEST for the remembered address, no server id. */
     CHECK_EQ(mamori_dhcp_start(&dhcp, &stack, LEASE_IP), MAMORI_OK);
+    CHECK_EQ(mamori_dhcp_state(&dhcp), MAMORI_DHCP_INIT);
     step();
     s = last_sent();
     CHECK_EQ(s.type, 3);
@@ -388,10 +403,25 @@ static void test_nak_conflict_reboot(void)
     CHECK_EQ(mamori_dhcp_poll(&dhcp, now), UINT32_MAX);
 }
 
+/* The first message goes out on time whatever the stack's clock reads. */
+static void test_clock_halfway(void)
+{
+    for (int remembered = 0; remembered < 2; remembered++) {
+        now = 0x90000000u;
+        capture_port_init(&cap, &port, 3);
+        mamori_stack_init(&stack, &port, our_mac, now);
+        CHECK_EQ(mamori_dhcp_start(&dhcp, &stack, remembered ? LEASE_IP : 0), MAMORI_OK);
+        advance(MAMORI_DHCP_START_DELAY_MS);
+        CHECK_EQ(last_sent().type, remembered ? 3 : 1);
+        mamori_dhcp_stop(&dhcp, false);
+    }
+}
+
 int main(void)
 {
     test_parse();
     test_lease_cycle();
     test_nak_conflict_reboot();
+    test_clock_halfway();
     return check_summary("dhcp");
 }

@@ -39,37 +39,75 @@ static void test_parse(void)
 {
     const uint8_t origin[8] = {1, 2, 3, 4, 5, 6, 7, 8};
     uint8_t m[48];
-    uint64_t ms;
-    uint32_t kiss;
+    mamori_sntp_reply_t r;
     reply(m, origin, 0x24, 2, NTP_2025);
-    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &ms, &kiss), SNTP_PARSE_OK);
-    CHECK_EQ(ms, 1735689600000ull + 10 + 20); /* transmit + (50 - 10) / 2 */
-    CHECK_EQ(mamori_sntp_parse(m, 47, origin, 50, &ms, &kiss), SNTP_PARSE_SHORT);
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &r), SNTP_PARSE_OK);
+    CHECK_EQ(r.unix_s, 1735689600u);
+    CHECK_EQ(r.ms, 10 + 20); /* transmit + (50 - 10) / 2 */
+    CHECK_EQ(mamori_sntp_parse(m, 47, origin, 50, &r), SNTP_PARSE_SHORT);
     const uint8_t other[8] = {1, 2, 3, 4, 5, 6, 7, 9};
-    CHECK_EQ(mamori_sntp_parse(m, 48, other, 50, &ms, &kiss), SNTP_PARSE_ORIGIN);
-    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 5, &ms, &kiss), SNTP_PARSE_INSANE); /* server time > round trip */
+    CHECK_EQ(mamori_sntp_parse(m, 48, other, 50, &r), SNTP_PARSE_ORIGIN);
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 5, &r), SNTP_PARSE_INSANE); /* server time > round trip */
     reply(m, origin, 0x23, 2, NTP_2025);
-    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &ms, &kiss), SNTP_PARSE_MODE); /* a client request */
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &r), SNTP_PARSE_MODE); /* a client request */
     reply(m, origin, 0x14 | 0x28, 2, NTP_2025);
-    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &ms, &kiss), SNTP_PARSE_MODE); /* version 5 */
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &r), SNTP_PARSE_MODE); /* version 5 */
     reply(m, origin, 0x24, 2, NTP_2025);
     m[0] = 0xe4; /* LI 3: unsynchronised */
-    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &ms, &kiss), SNTP_PARSE_UNSYNC);
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &r), SNTP_PARSE_UNSYNC);
     reply(m, origin, 0x24, 16, NTP_2025);
-    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &ms, &kiss), SNTP_PARSE_UNSYNC);
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &r), SNTP_PARSE_UNSYNC);
     reply(m, origin, 0x24, 0, NTP_2025);
     memcpy(m + 12, "RATE", 4);
-    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &ms, &kiss), SNTP_PARSE_KOD);
-    CHECK_EQ(kiss, 0x52415445);
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &r), SNTP_PARSE_KOD);
+    CHECK_EQ(r.kiss, 0x52415445);
     reply(m, origin, 0x24, 2, NTP_2025 - 86400 * 400);
-    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &ms, &kiss), SNTP_PARSE_INSANE); /* before the floor */
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &r), SNTP_PARSE_INSANE); /* before the floor */
     reply(m, origin, 0x24, 2, NTP_2025);
     put32(m + 8, 17u << 16); /* root dispersion 17 s */
-    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &ms, &kiss), SNTP_PARSE_INSANE);
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &r), SNTP_PARSE_INSANE);
     /* Era 1: an NTP seconds value below 2^31 is after 2036. */
     reply(m, origin, 0x24, 2, 1000);
-    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &ms, &kiss), SNTP_PARSE_OK);
-    CHECK_EQ(ms / 1000, 0x100000000ull + 1000 - 2208988800u);
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &r), SNTP_PARSE_OK);
+    CHECK_EQ(r.unix_s, 0x100000000ull + 1000 - 2208988800u);
+    reply(m, origin, 0x24, 2, 0x7fffffff); /* the last second of era 1, in 2104 */
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &r), SNTP_PARSE_OK);
+    CHECK_EQ(r.unix_s, 0x100000000ull + 0x7fffffff - 2208988800u);
+    reply(m, origin, 0x24, 2, 0x80000000u); /* era 0 in 1968: before the floor */
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &r), SNTP_PARSE_INSANE);
+    /* Received in the last second of era 0, sent 1.2 s later in era 1. */
+    reply(m, origin, 0x24, 2, 0xffffffffu);
+    put32(m + 36, 0xe6666667); /* .9 s */
+    put32(m + 40, 1);
+    put32(m + 44, 0x1999999a); /* .1 s */
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 1500, &r), SNTP_PARSE_OK);
+    CHECK_EQ(r.unix_s, 0x100000000ull + 1 - 2208988800u);
+    CHECK_EQ(r.ms, 100 + (1500 - 1200) / 2);
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 1199, &r), SNTP_PARSE_INSANE);
+    /* Sent before it was received: in the same second, a second earlier. */
+    reply(m, origin, 0x24, 2, NTP_2025);
+    put32(m + 36, 0x80000000u);
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50, &r), SNTP_PARSE_INSANE);
+    reply(m, origin, 0x24, 2, NTP_2025);
+    put32(m + 40, NTP_2025 - 1);
+    CHECK_EQ(mamori_sntp_parse(m, 48, origin, 50000, &r), SNTP_PARSE_INSANE);
+}
+
+/* The wall clock counts whole seconds from the millisecond it was set at. */
+static void test_wallclock(void)
+{
+    mamori_wallclock_t wc = {0};
+    uint64_t t;
+    CHECK_EQ(mamori_wallclock_get(&wc, 0, &t), MAMORI_ERR_STATE);
+    mamori_wallclock_set(&wc, 0xfffffc00u, 1735689600u, 1500); /* across the wrap of the stack clock */
+    CHECK_EQ(mamori_wallclock_get(&wc, 0xfffffc00u, &t), MAMORI_OK);
+    CHECK_EQ(t, 1735689601u);
+    CHECK_EQ(mamori_wallclock_get(&wc, 0xfffffc00u + 499, &t), MAMORI_OK);
+    CHECK_EQ(t, 1735689601u);
+    CHECK_EQ(mamori_wallclock_get(&wc, 0xfffffc00u + 500, &t), MAMORI_OK);
+    CHECK_EQ(t, 1735689602u);
+    CHECK_EQ(mamori_wallclock_get(&wc, 0xfffffc00u + 86400500u, &t), MAMORI_OK);
+    CHECK_EQ(t, 1735689602u + 86400);
 }
 
 static mamori_stack_t stack;
@@ -177,6 +215,7 @@ static void test_client(void)
 int main(void)
 {
     test_parse();
+    test_wallclock();
     test_client();
     return check_summary("sntp");
 }

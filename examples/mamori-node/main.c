@@ -34,8 +34,10 @@ static void install_signals(void)
     sigaction(SIGTERM, &sa, NULL);
 }
 
-static void print_counters(void)
+static void print_counters(const mamori_tap_t *tap)
 {
+    printf("tap: offload %d rx_oversize %u rx_malformed %u tx_wouldblock %u tx_error %u tx_super %u\n",
+           tap->offload, tap->rx_oversize, tap->rx_malformed, tap->tx_wouldblock, tap->tx_error, tap->tx_super);
     printf("counters:\n");
     for (size_t i = 0; i < MAMORI_STATS_COUNT; i++)
         printf("  %s %u\n", mamori_stats_name(i), mamori_stats_value(mamori_stats(&stack), i));
@@ -72,7 +74,7 @@ int main(int argc, char **argv)
         opt.mac[0] = (uint8_t)((opt.mac[0] & 0xfe) | 0x02); /* unicast, locally administered */
     }
     static mamori_tap_t tap;
-    int rc = mamori_tap_open(&tap, opt.tap);
+    int rc = mamori_tap_open(&tap, opt.tap, !opt.tap_no_offload);
     if (rc) {
         fprintf(stderr, "mamori-node: cannot open TAP %s: %s\n", opt.tap, mamori_strerror(rc));
         return 1;
@@ -115,7 +117,7 @@ int main(int argc, char **argv)
     for (size_t m = 0; node_modules[m]; m++)
         if (node_modules[m]->finish)
             node_modules[m]->finish(&stack);
-    print_counters();
+    print_counters(&tap);
     if (opt.pcap)
         mamori_pcap_close(&pcap);
     mamori_tap_close(&tap);

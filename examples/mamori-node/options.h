@@ -7,6 +7,7 @@
 
 typedef struct {
     const char *tap;
+    bool tap_no_offload;
     uint32_t addr;
     uint8_t prefix;
     uint32_t gw;

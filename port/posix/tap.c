@@ -23,7 +23,37 @@
 
 _Static_assert(MAMORI_TAP_IFNAME_MAX == IFNAMSIZ, "ifname buffer must match IFNAMSIZ");
 
-int mamori_tap_open(mamori_tap_t *tap, const char *ifname)
+/* Asks for 10-byte little-endian virtio headers and the offloads; a refusal
+ * (an older kernel, a device without them) leaves the plain path. */
+static bool enable_offload(int fd)
+{
+    int hdr_len = MAMORI_VNET_HDR_LEN, le = 1;
+    return ioctl(fd, TUNSETVNETHDRSZ, &hdr_len) == 0 && ioctl(fd, TUNSETVNETLE, &le) == 0 &&
+           ioctl(fd, TUNSETOFFLOAD, (unsigned long)(TUN_F_CSUM | TUN_F_TSO4)) == 0;
+}
+
+static int attach(mamori_tap_t *tap, bool offload)
+{
+    int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    if (fd < 0)
+        return -1;
+    struct ifreq ifr;
+    memset(&ifr, 0, sizeof ifr);
+    ifr.ifr_flags = IFF_TAP | IFF_NO_PI; /* bare Ethernet frames, no packet info */
+    if (offload)
+        ifr.ifr_flags |= IFF_VNET_HDR;
+    memcpy(ifr.ifr_name, tap->ifname, sizeof ifr.ifr_name);
+    if (ioctl(fd, TUNSETIFF, &ifr) < 0 || (offload && !enable_offload(fd))) {
+        close(fd);
+        return -1;
+    }
+    /* A persistent device keeps the offloads of its last user: clear them. */
+    if (!offload)
+        (void)ioctl(fd, TUNSETOFFLOAD, 0UL);
+    return fd;
+}
+
+int mamori_tap_open(mamori_tap_t *tap, const char *ifname, bool offload)
 {
     memset(tap, 0, sizeof *tap);
     tap->fd = -1;
@@ -33,17 +63,12 @@ int mamori_tap_open(mamori_tap_t *tap, const char *ifname)
         return MAMORI_ERR_INVAL;
     memcpy(tap->ifname, ifname, name_len + 1);
 
-    int fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+    int fd = offload ? attach(tap, true) : -1;
+    tap->offload = fd >= 0;
+    if (fd < 0)
+        fd = attach(tap, false);
     if (fd < 0)
         return MAMORI_ERR_IO;
-    struct ifreq ifr;
-    memset(&ifr, 0, sizeof ifr);
-    ifr.ifr_flags = IFF_TAP | IFF_NO_PI; /* bare Ethernet frames, no packet info */
-    memcpy(ifr.ifr_name, ifname, name_len + 1);
-    if (ioctl(fd, TUNSETIFF, &ifr) < 0) {
-        close(fd);
-        return MAMORI_ERR_IO;
-    }
     int wake_fd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
     if (wake_fd < 0) {
         close(fd);
@@ -54,23 +79,10 @@ int mamori_tap_open(mamori_tap_t *tap, const char *ifname)
     return MAMORI_OK;
 }
 
-void mamori_tap_close(mamori_tap_t *tap)
+static int tap_write(mamori_tap_t *tap, const struct iovec *iov, int iovcnt, size_t len)
 {
-    if (tap->fd >= 0)
-        close(tap->fd);
-    if (tap->wake_fd >= 0)
-        close(tap->wake_fd);
-    tap->fd = -1;
-    tap->wake_fd = -1;
-}
-
-static int tap_send_frame(void *ctx, const uint8_t *frame, size_t len)
-{
-    mamori_tap_t *tap = ctx;
-    if (len < ETH_HEADER_LEN)
-        return MAMORI_ERR_INVAL;
     for (;;) {
-        ssize_t n = write(tap->fd, frame, len);
+        ssize_t n = writev(tap->fd, iov, iovcnt);
         if (n == (ssize_t)len)
             return MAMORI_OK;
         if (n >= 0)
@@ -85,9 +97,63 @@ static int tap_send_frame(void *ctx, const uint8_t *frame, size_t len)
     }
 }
 
-static int tap_recv_frame(void *ctx, uint8_t *buf, size_t cap)
+/* Writes the held-back segments; a failure drops them like a lossy wire
+ * (counted), and TCP retransmits. */
+static void tap_flush(mamori_tap_t *tap)
+{
+    if (tap->tx.len == 0)
+        return;
+    size_t len = mamori_gso_tx_finish(&tap->tx);
+    struct iovec iov = {.iov_base = tap->tx.buf, .iov_len = len};
+    if (tap->tx.segments > 1)
+        tap->tx_super++;
+    int rc = tap_write(tap, &iov, 1, len);
+    if (rc && rc != MAMORI_ERR_WOULDBLOCK)
+        tap->tx_error++;
+    mamori_gso_tx_reset(&tap->tx);
+}
+
+void mamori_tap_close(mamori_tap_t *tap)
+{
+    if (tap->fd >= 0) {
+        tap_flush(tap);
+        if (tap->offload)
+            (void)ioctl(tap->fd, TUNSETOFFLOAD, 0UL);
+        close(tap->fd);
+    }
+    if (tap->wake_fd >= 0)
+        close(tap->wake_fd);
+    tap->fd = -1;
+    tap->wake_fd = -1;
+}
+
+static int tap_send_frame(void *ctx, const uint8_t *frame, size_t len)
 {
     mamori_tap_t *tap = ctx;
+    if (len < ETH_HEADER_LEN)
+        return MAMORI_ERR_INVAL;
+    if (!tap->offload) {
+        struct iovec iov = {.iov_base = (void *)frame, .iov_len = len};
+        return tap_write(tap, &iov, 1, len);
+    }
+    /* TCP data segments wait for the next ones of their flow, to leave in
+     * one write, and a pure ACK for a later one (tap_gso.h); any other frame
+     * first flushes what is held, keeping the order. */
+    if (mamori_gso_tx_add(&tap->tx, frame, len))
+        return MAMORI_OK;
+    tap_flush(tap);
+    if (mamori_gso_tx_add(&tap->tx, frame, len))
+        return MAMORI_OK;
+    static const uint8_t plain[MAMORI_VNET_HDR_LEN]; /* no offload for this frame */
+    struct iovec iov[2] = {{.iov_base = (void *)plain, .iov_len = sizeof plain},
+                           {.iov_base = (void *)frame, .iov_len = len}};
+    return tap_write(tap, iov, 2, sizeof plain + len);
+}
+
+/* One read from the TAP into buf (cap bytes): its length, 0 when nothing is
+ * waiting, or a negative error. */
+static int tap_read(mamori_tap_t *tap, uint8_t *buf, size_t cap)
+{
     /* One spare byte after buf tells an oversize frame from one that fits
      * exactly; the kernel discards the rest of a frame that does not fit. */
     uint8_t spare;
@@ -97,6 +163,7 @@ static int tap_recv_frame(void *ctx, uint8_t *buf, size_t cap)
     for (;;) {
         ssize_t n = readv(tap->fd, iov, 2);
         if (n >= 0) {
+            tap->rx_more = n > 0;
             if ((size_t)n > iov[0].iov_len) {
                 tap->rx_oversize++;
                 return MAMORI_ERR_BUFSIZE;
@@ -105,10 +172,37 @@ static int tap_recv_frame(void *ctx, uint8_t *buf, size_t cap)
         }
         if (errno == EINTR)
             continue;
+        tap->rx_more = false;
         if (errno == EAGAIN || errno == EWOULDBLOCK)
             return 0;
         return MAMORI_ERR_IO;
     }
+}
+
+static int tap_recv_frame(void *ctx, uint8_t *buf, size_t cap)
+{
+    mamori_tap_t *tap = ctx;
+    if (!tap->offload)
+        return tap_read(tap, buf, cap);
+    int n = mamori_gso_rx_next(&tap->rx, buf, cap);
+    if (n == 0) {
+        /* The ACK for what the last read brought leaves before the next read
+         * (like the kernel's own receive offload: one ACK per batch). */
+        if (tap->tx.ack)
+            tap_flush(tap);
+        n = tap_read(tap, tap->rx_buf, sizeof tap->rx_buf);
+        if (n <= 0)
+            return n;
+        int rc = mamori_gso_rx_start(&tap->rx, tap->rx_buf, (size_t)n);
+        if (rc) {
+            tap->rx_malformed++;
+            return rc;
+        }
+        n = mamori_gso_rx_next(&tap->rx, buf, cap);
+    }
+    if (n == MAMORI_ERR_BUFSIZE)
+        tap->rx_oversize++;
+    return n;
 }
 
 void mamori_tap_port(mamori_tap_t *tap, mamori_port_t *port)
@@ -124,6 +218,10 @@ void mamori_tap_port(mamori_tap_t *tap, mamori_port_t *port)
 
 int mamori_tap_wait(mamori_tap_t *tap, uint32_t timeout_ms)
 {
+    tap_flush(tap);
+    /* Frames still in hand or likely queued: no need to ask the kernel. */
+    if (tap->rx_more || tap->rx.off < tap->rx.len)
+        return 1;
     struct pollfd fds[2] = {{.fd = tap->fd, .events = POLLIN}, {.fd = tap->wake_fd, .events = POLLIN}};
     int timeout = timeout_ms == UINT32_MAX ? -1 : timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms;
     int ready = poll(fds, 2, timeout);

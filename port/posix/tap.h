@@ -4,7 +4,7 @@
  *
  *     mamori_tap_t tap;
  *     mamori_port_t port;
- *     mamori_tap_open(&tap, "tap0");
+ *     mamori_tap_open(&tap, "tap0", true);
  *     mamori_tap_port(&tap, &port);
  *     ... mamori_stack_init(&stack, &port, &config) ...
  *     while (!stop) {
@@ -17,7 +17,9 @@
 #define MAMORI_POSIX_TAP_H
 
 #include "mamori/port.h"
+#include "posix/tap_gso.h"
 
+#include <stdbool.h>
 #include <stdint.h>
 
 #define MAMORI_TAP_IFNAME_MAX 16 /* IFNAMSIZ, including the terminating NUL */
@@ -26,15 +28,27 @@ typedef struct {
     int fd;      /* the TAP queue, non-blocking */
     int wake_fd; /* eventfd behind mamori_tap_wake() */
     char ifname[MAMORI_TAP_IFNAME_MAX];
+    bool offload; /* virtio headers: TCP segmentation and checksums offloaded */
+    bool rx_more; /* the last read found a frame, so another may be waiting */
     uint32_t rx_oversize;   /* frames dropped because they exceeded the caller's buffer */
+    uint32_t rx_malformed;  /* frames dropped for a bad virtio header or super-segment */
     uint32_t tx_wouldblock; /* frames dropped because the kernel queue was full */
+    uint32_t tx_error;      /* held-back frames the kernel refused (offload only) */
+    uint32_t tx_super;      /* super-segments written (offload only) */
+    mamori_gso_rx_t rx;     /* the frame being handed out to the stack */
+    uint8_t rx_buf[MAMORI_VNET_HDR_LEN + MAMORI_GSO_FRAME_MAX];
+    mamori_gso_tx_t tx; /* the stack's TCP segments not yet written */
 } mamori_tap_t;
 
 /* Attaches to the TAP device ifname, or creates it when absent (this needs
  * CAP_NET_ADMIN; a device created here disappears on close). The device is
  * not configured or brought up: that is the host's job (ip link set up).
+ * With offload, the kernel exchanges TCP super-segments of up to 64 KB and
+ * leaves checksums to the driver (IFF_VNET_HDR, TUNSETOFFLOAD), one system
+ * call for many frames; the driver segments and coalesces for the stack.
+ * When the kernel refuses, the TAP is opened without (tap->offload tells).
  * Returns 0, MAMORI_ERR_INVAL for a bad name or MAMORI_ERR_IO. */
-int mamori_tap_open(mamori_tap_t *tap, const char *ifname);
+int mamori_tap_open(mamori_tap_t *tap, const char *ifname, bool offload);
 
 void mamori_tap_close(mamori_tap_t *tap);
 
@@ -42,9 +56,11 @@ void mamori_tap_close(mamori_tap_t *tap);
  * CLOCK_MONOTONIC milliseconds and a stderr log. tap must outlive the port. */
 void mamori_tap_port(mamori_tap_t *tap, mamori_port_t *port);
 
-/* Sleeps until a frame is waiting, timeout_ms passes (UINT32_MAX waits
- * forever), a signal arrives or mamori_tap_wake() is called. Returns 1 when a
- * frame is waiting, 0 otherwise (timeout, signal, wake-up) or MAMORI_ERR_IO. */
+/* Writes the frames held back for coalescing, then sleeps until a frame is
+ * waiting, timeout_ms passes (UINT32_MAX waits forever), a signal arrives or
+ * mamori_tap_wake() is called; returns at once while the last read's frames
+ * remain or the last read found one. Returns 1 when a frame is (or may be)
+ * waiting, 0 otherwise (timeout, signal, wake-up) or MAMORI_ERR_IO. */
 int mamori_tap_wait(mamori_tap_t *tap, uint32_t timeout_ms);
 
 /* Makes a concurrent or later mamori_tap_wait() return at once; safe from any

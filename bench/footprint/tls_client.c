@@ -1,9 +1,11 @@
-// config: -DMAMORI_TLS_SERVER=0 -DMAMORI_RSA=0 -DMAMORI_P384=0 -DMAMORI_ED25519=0 -DMAMORI_CHACHAPOLY=0 -DMAMORI_SHA512=0 -DMAMORI_EC_GTABLE=0
+// config: -DMAMORI_TLS_SERVER=0 -DMAMORI_TLS_RESUMPTION=0 -DMAMORI_TLS_PSK=0 -DMAMORI_TLS_ALPN=0 -DMAMORI_TLS_CLIENT_CERT=0 -DMAMORI_RSA=0 -DMAMORI_P384=0 -DMAMORI_ED25519=0 -DMAMORI_CHACHAPOLY=0 -DMAMORI_SHA512=0 -DMAMORI_EC_GTABLE=0
 /* Footprint scenario: a TLS 1.3 client with one suite (AES-128-GCM-SHA256),
- * X25519 and P-256 key exchange, ECDSA P-256 certificate verification
- * through X.509 path validation against one trust anchor, SNI. No server,
- * RSA, P-384, Ed25519, ChaCha20 or SHA-384 (resumption code is still linked). The transport and
- * the random source are the application's; I/O goes through volatile memory. */
+ * X25519 and P-256 key exchange (HelloRetryRequest included), ECDSA P-256
+ * certificate verification through X.509 path validation against one trust
+ * anchor, SNI. No server role, resumption, external PSK, ALPN or client
+ * certificate (a CertificateRequest gets an empty Certificate); no RSA,
+ * P-384, Ed25519, ChaCha20 or SHA-384. The transport and the random source
+ * are the application's; I/O goes through volatile memory. */
 #include "mamori/tls.h"
 
 extern int board_rng(void *ctx, void *out, size_t len);

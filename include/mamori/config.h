@@ -175,4 +175,7 @@
 #define MAMORI_RSA_MAX_BITS 4096
 #endif
 
+/* ---- TLS 1.3 (include/mamori/config_tls.h) ---------------------------- */
+#include "mamori/config_tls.h"
+
 #endif

@@ -28,49 +28,7 @@
 #include "mamori/tcp.h"
 #include "mamori/x509.h"
 
-/* ---- configuration (defaults; override like any MAMORI_* option) ------- */
-#ifndef MAMORI_TLS
-#define MAMORI_TLS 1
-#endif
-/* The server role; 0 links a client only. */
-#ifndef MAMORI_TLS_SERVER
-#define MAMORI_TLS_SERVER 1
-#endif
-/* Suites, signature schemes and groups follow the crypto switches of
- * mamori/config.h: MAMORI_CHACHAPOLY (TLS_CHACHA20_POLY1305_SHA256),
- * MAMORI_SHA512 (TLS_AES_256_GCM_SHA384), MAMORI_ED25519, MAMORI_P384 and
- * MAMORI_RSA (CertificateVerify schemes), MAMORI_X25519 and MAMORI_P256
- * (groups; P-256 also ECDSA). A scheme compiled out is neither offered nor
- * accepted. */
-/* Largest handshake message accepted or sent (RFC 8446 §4: bounded here,
- * not by the 2^24 of the wire format). Certificate chains need the most. */
-#ifndef MAMORI_TLS_MAX_HANDSHAKE
-#define MAMORI_TLS_MAX_HANDSHAKE 8192
-#endif
-/* Whole handshake deadline (ClientHello to Finished). */
-#ifndef MAMORI_TLS_HANDSHAKE_TIMEOUT_MS
-#define MAMORI_TLS_HANDSHAKE_TIMEOUT_MS 30000u
-#endif
-/* Records protected under one key before a KeyUpdate is due (RFC 8446
- * §5.5: AES-GCM is safe to about 2^24.5 full records). */
-#ifndef MAMORI_TLS_REKEY_RECORDS
-#define MAMORI_TLS_REKEY_RECORDS (1ull << 23)
-#endif
-/* Server name (SNI) and ALPN protocol lengths kept by the engine. */
-#ifndef MAMORI_TLS_MAX_NAME
-#define MAMORI_TLS_MAX_NAME 64
-#endif
-#ifndef MAMORI_TLS_MAX_ALPN
-#define MAMORI_TLS_MAX_ALPN 16
-#endif
-/* Largest session ticket a client keeps (RFC 8446 §4.6.1). */
-#ifndef MAMORI_TLS_MAX_TICKET
-#define MAMORI_TLS_MAX_TICKET 512
-#endif
-/* Lifetime of the tickets a server issues, in seconds (at most 7 days). */
-#ifndef MAMORI_TLS_TICKET_LIFETIME_S
-#define MAMORI_TLS_TICKET_LIFETIME_S 7200u
-#endif
+/* Options and their defaults: include/mamori/config_tls.h. */
 
 /* ---- protocol constants ------------------------------------------------- */
 #define MAMORI_TLS_RECORD_HEADER 5
@@ -148,7 +106,9 @@ typedef struct {
  * hashes run; afterwards only the chosen one. */
 typedef struct {
     mamori_hash_t sha256;
+#if MAMORI_SHA512
     mamori_hash_t sha384;
+#endif
     mamori_hash_id_t chosen; /* 0 until fixed */
 } mamori_tls_transcript_t;
 
@@ -183,12 +143,24 @@ typedef struct {
     uint8_t ticket[MAMORI_TLS_MAX_TICKET];
 } mamori_tls_session_t;
 
+/* An external pre-shared key (§4.2.11), agreed out of band: its identity,
+ * its secret and the hash it is bound to (only suites of that hash use it).
+ * Used with an (EC)DHE share (psk_dhe_ke) for forward secrecy. */
+typedef struct {
+    const uint8_t *identity;
+    size_t identity_len; /* 1..2^16-1 */
+    const uint8_t *key;
+    size_t key_len;        /* at least 16 */
+    mamori_hash_id_t hash; /* MAMORI_HASH_SHA256 or MAMORI_HASH_SHA384 */
+} mamori_tls_psk_t;
+
 typedef struct {
     int is_server;
     mamori_rng_fn rng;
     void *rng_ctx;
     /* Client: the server name to send (SNI) and check; NULL with no pin
-     * makes the handshake fail closed (§4.4.2.4 leaves the check to us). */
+     * and no external PSK makes the handshake fail closed (§4.4.2.4 leaves
+     * the check to us). */
     const char *server_name;
     /* Peer certificate check (client: always; server: when any of these is
      * set, a client certificate is required). In order: a custom verify
@@ -208,20 +180,29 @@ typedef struct {
     /* Preference-ordered lists; 0-terminated; NULL = the built-in default. */
     const uint16_t *suites;
     const uint16_t *groups;
-    /* ALPN protocol offered (client) or accepted (server), or NULL. */
+    /* ALPN protocol offered (client) or accepted (server), or NULL
+     * (ignored without MAMORI_TLS_ALPN). */
     const char *alpn;
     /* record_size_limit (RFC 8449) we announce for records we receive;
      * 0 = derive from the receive buffer. */
     uint16_t record_size_limit;
     /* Ask the server for HelloRetryRequest by offering no key share for the
-     * first group (tests and group negotiation). */
+     * first group (tests and group negotiation; needs MAMORI_TLS_HRR). */
     uint8_t client_no_initial_share;
     /* Client: offers this session for PSK resumption (psk_dhe_ke) when it
-     * holds a ticket, and stores new tickets into it. NULL: no resumption. */
+     * holds a ticket, and stores new tickets into it. NULL (or
+     * MAMORI_TLS_RESUMPTION 0): no resumption. */
     mamori_tls_session_t *session;
-    /* Server: 32-byte key that seals session tickets; NULL: no tickets, no
-     * resumption. */
+    /* Server: 32-byte key that seals session tickets; NULL (or
+     * MAMORI_TLS_RESUMPTION 0): no tickets, no resumption. */
     const uint8_t *ticket_key;
+    /* External PSK (MAMORI_TLS_PSK). Client: offered as its one PSK
+     * identity (a resumable ticket takes its place when there is one); the
+     * server may still answer with its certificate, which is then checked
+     * as usual. Server: accepted when the client's identity matches;
+     * certificates are used otherwise (or, without MAMORI_TLS_CERT, the
+     * handshake fails). */
+    const mamori_tls_psk_t *psk;
     /* Testing only: fixed randoms and ephemeral private keys (RFC 8448). */
     const uint8_t *test_random;
     const uint8_t *test_x25519_priv;
@@ -284,23 +265,27 @@ typedef struct {
     uint8_t session_id_len;
     /* Ephemeral private key of the offered or chosen group. */
     uint8_t eph_priv[32];
+#if MAMORI_TLS_HRR
     uint16_t cookie_len;
     uint8_t cookie[128];
+#endif
+#if MAMORI_TLS_CERT
     /* Peer leaf key, kept from Certificate to CertificateVerify. */
     uint8_t peer_spki[600];
     uint16_t peer_spki_len;
+    uint16_t sig_scheme; /* the server's CertificateVerify scheme */
+#endif
     uint8_t peer_ext; /* server: size-limit extensions to answer */
     uint8_t mfl_code;
-    uint8_t cert_req_ctx_len;
-    uint8_t cert_req_ctx[32];
+#if MAMORI_TLS_ALPN
     char alpn[MAMORI_TLS_MAX_ALPN + 1];
+#endif
     uint32_t start_ms, now_ms;
-    uint8_t psk_mode; /* 1 once a PSK was accepted (§4.2.11) */
-    uint8_t psk_offered;
+    uint8_t psk_mode;    /* 1 once a PSK was accepted (§4.2.11) */
+    uint8_t psk_offered; /* client: TLS_PSK_* of the identity offered */
     uint32_t early_skipped; /* server: rejected 0-RTT bytes dropped */
     uint8_t clock_started;
     uint8_t key_update_request; /* value of request_update to send */
-    uint16_t sig_scheme;        /* the server's CertificateVerify scheme */
 } mamori_tls_t;
 
 /* Starts a client or server engine (cfg->is_server) over the three buffers.

@@ -11,6 +11,8 @@
 #include "x509/der.h"
 #include "x509/spki.h"
 
+#if MAMORI_TLS_CERT
+
 /* Schemes we offer in signature_algorithms, preferred first. */
 static const uint16_t sig_schemes[] = {
 #if MAMORI_ED25519
@@ -310,12 +312,13 @@ int tls_write_cv(mamori_tls_t *t, bool server, mamori_wr_t *wr, const uint8_t *t
 
 int tls_write_certificate(mamori_tls_t *t)
 {
-    const mamori_tls_identity_t *id = t->cfg->identity;
+    /* A client that cannot sign sends an empty chain (§4.4.2). */
+    const mamori_tls_identity_t *id =
+        TLS_IS_SERVER(t) || MAMORI_TLS_CLIENT_CERT ? t->cfg->identity : NULL;
     mamori_wr_t wr;
     size_t list;
     tls_out_begin(t, &wr, TLS_HS_CERTIFICATE);
-    mamori_wr_u8(&wr, t->cert_req_ctx_len);
-    mamori_wr_bytes(&wr, t->cert_req_ctx, t->cert_req_ctx_len);
+    mamori_wr_u8(&wr, 0); /* certificate_request_context: main handshake only */
     list = tls_wr_open(&wr, 3);
     for (size_t i = 0; id && i < id->chain_count; i++) {
         mamori_wr_be24(&wr, (uint32_t)id->chain_lens[i]);
@@ -338,3 +341,4 @@ int tls_write_certificate_verify(mamori_tls_t *t, bool server)
         return tls_fail(t, MAMORI_TLS_ALERT_INTERNAL_ERROR, err);
     return tls_out_end(t, &wr, TLS_AFTER_NONE);
 }
+#endif

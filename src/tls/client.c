@@ -1,12 +1,11 @@
 /* TLS 1.3 client handshake (RFC 8446 §2, §4): ClientHello, HelloRetryRequest,
  * ServerHello, EncryptedExtensions, CertificateRequest, Certificate,
- * CertificateVerify, Finished; then NewSessionTicket and KeyUpdate. */
+ * CertificateVerify, Finished; then NewSessionTicket and KeyUpdate. PSKs
+ * (a resumption ticket or an external key) are offered with psk_dhe_ke. */
 #include <string.h>
 
 #include "mamori/ct.h"
-#include "mamori/ecc.h"
 #include "mamori/error.h"
-#include "mamori/x25519.h"
 #include "tls/tls_internal.h"
 
 enum {
@@ -27,7 +26,14 @@ static const uint16_t default_suites[] = {MAMORI_TLS_AES_128_GCM_SHA256,
                                           MAMORI_TLS_AES_256_GCM_SHA384,
 #endif
                                           0};
-static const uint16_t default_groups[] = {MAMORI_TLS_GROUP_X25519, MAMORI_TLS_GROUP_SECP256R1, 0};
+static const uint16_t default_groups[] = {
+#if MAMORI_X25519
+    MAMORI_TLS_GROUP_X25519,
+#endif
+#if MAMORI_P256
+    MAMORI_TLS_GROUP_SECP256R1,
+#endif
+    0};
 
 static const uint16_t *suites(const mamori_tls_t *t)
 {
@@ -49,24 +55,6 @@ static bool in_list(const uint16_t *list, uint16_t v)
 
 static int fail(mamori_tls_t *t, int alert) { return tls_fail(t, alert, MAMORI_ERR_TLS_HANDSHAKE); }
 
-/* A fresh ephemeral key for group; the public key goes to pub. */
-static int make_share(mamori_tls_t *t, uint16_t group, uint8_t *pub, size_t *pub_len)
-{
-    const mamori_tls_config_t *cfg = t->cfg;
-    int err;
-    t->group = group;
-    if (group == MAMORI_TLS_GROUP_X25519) {
-        if (cfg->test_x25519_priv)
-            memcpy(t->eph_priv, cfg->test_x25519_priv, 32);
-        else if ((err = cfg->rng(cfg->rng_ctx, t->eph_priv, 32)) != 0)
-            return err;
-        *pub_len = 32;
-        return mamori_x25519_public(pub, t->eph_priv);
-    }
-    *pub_len = MAMORI_EC_PUB_LEN(MAMORI_EC_P256);
-    return mamori_ec_keygen(MAMORI_EC_P256, t->eph_priv, pub, cfg->rng, cfg->rng_ctx);
-}
-
 /* True for a dotted IPv4 literal or anything with ':' (RFC 6066 §3: no
  * literal addresses in server_name). */
 static bool is_ip_literal(const char *s)
@@ -87,8 +75,12 @@ int tls_client_start(mamori_tls_t *t)
     int err;
 
     /* §4.4.2.4 leaves the identity check to us: fail closed without a name
-     * to check or a key to pin. */
-    if (!cfg->server_name && !cfg->spki_pin)
+     * to check, a key to pin or an external PSK. */
+    if (!(MAMORI_TLS_CERT && (cfg->server_name || cfg->spki_pin)) && !(MAMORI_TLS_PSK && cfg->psk))
+        return MAMORI_ERR_INVAL;
+    if (MAMORI_TLS_PSK && cfg->psk &&
+        (!cfg->psk->identity || cfg->psk->identity_len == 0 || cfg->psk->identity_len > 0xffff ||
+         !cfg->psk->key || cfg->psk->key_len < 16 || mamori_hash_len(cfg->psk->hash) == 0))
         return MAMORI_ERR_INVAL;
     if (cfg->server_name &&
         (tls_strlen(cfg->server_name) == 0 || tls_strlen(cfg->server_name) > 255))
@@ -107,36 +99,81 @@ int tls_client_start(mamori_tls_t *t)
     return 0;
 }
 
-/* A stored ticket whose suite we offer (and, after HelloRetryRequest,
- * whose hash the chosen suite uses, §4.1.4). */
-static bool offer_psk(const mamori_tls_t *t)
+#if MAMORI_TLS_RESUMPTION || MAMORI_TLS_PSK
+/* One PSK identity: its bytes, obfuscated age, key and hash. */
+typedef struct {
+    const uint8_t *id, *key;
+    size_t id_len, key_len;
+    uint32_t age;
+    mamori_hash_id_t h;
+} psk_offer_t;
+
+/* Fills o for a PSK kind (TLS_PSK_*); returns false when there is none
+ * usable: a ticket or key whose hash fits a suite we offer (and, after
+ * HelloRetryRequest, the chosen suite, §4.1.4). */
+static bool psk_get(const mamori_tls_t *t, uint8_t kind, psk_offer_t *o)
 {
-    const mamori_tls_session_t *ss = t->cfg->session;
-    if (!ss || ss->ticket_len == 0 || ss->ticket_len > sizeof ss->ticket ||
-        !in_list(suites(t), ss->suite) || mamori_tls_suite_hash(ss->suite) == 0)
+    const mamori_tls_config_t *cfg = t->cfg;
+    bool fits = false;
+    o->key_len = 0;
+#if MAMORI_TLS_RESUMPTION
+    const mamori_tls_session_t *ss = cfg->session;
+    if (kind == TLS_PSK_TICKET) {
+        if (!ss || ss->ticket_len == 0 || ss->ticket_len > sizeof ss->ticket)
+            return false;
+        o->id = ss->ticket, o->id_len = ss->ticket_len;
+        o->h = mamori_tls_suite_hash(ss->suite);
+        o->key = ss->psk, o->key_len = mamori_hash_len(o->h);
+        /* §4.2.11.1: obfuscated_ticket_age in milliseconds. */
+        o->age = (uint32_t)(t->now_ms - ss->received_ms) + ss->age_add;
+    }
+#endif
+#if MAMORI_TLS_PSK
+    if (kind == TLS_PSK_EXTERNAL) {
+        if (!cfg->psk)
+            return false;
+        o->id = cfg->psk->identity, o->id_len = cfg->psk->identity_len;
+        o->key = cfg->psk->key, o->key_len = cfg->psk->key_len;
+        o->h = cfg->psk->hash;
+        o->age = 0; /* §4.2.11: external identities carry age 0 */
+    }
+#endif
+    if (kind == 0 || o->key_len == 0)
         return false;
-    return !t->hrr_done || mamori_tls_suite_hash(t->suite) == mamori_tls_suite_hash(ss->suite);
+    for (const uint16_t *s = suites(t); *s; s++)
+        if (mamori_tls_suite_hash(*s) == o->h)
+            fits = true;
+    return fits && (!TLS_HRR_DONE(t) || mamori_tls_suite_hash(t->suite) == o->h);
 }
 
-/* psk_key_exchange_modes and pre_shared_key (last, §4.2.11), with the
- * binder over the partial ClientHello; then the message is complete. */
+/* psk_key_exchange_modes and pre_shared_key (last, §4.2.11) with the first
+ * usable PSK (a ticket before an external key) and its binder over the
+ * partial ClientHello; then the message is complete. */
 static int write_psk(mamori_tls_t *t, mamori_wr_t *wr, size_t exts)
 {
-    const mamori_tls_session_t *ss = t->cfg->session;
-    mamori_hash_id_t h = mamori_tls_suite_hash(ss->suite);
-    size_t hl = mamori_hash_len(h), binders;
+    psk_offer_t o;
+    size_t hl, binders;
     uint8_t hash[MAMORI_HASH_MAX_LEN];
     int err;
 
+    t->psk_offered = TLS_PSK_TICKET;
+    if (!psk_get(t, t->psk_offered, &o)) {
+        t->psk_offered = TLS_PSK_EXTERNAL;
+        if (!psk_get(t, t->psk_offered, &o)) {
+            t->psk_offered = 0;
+            tls_wr_close(wr, exts, 2);
+            return tls_out_end(t, wr, TLS_AFTER_NONE);
+        }
+    }
+    hl = mamori_hash_len(o.h);
     mamori_wr_be16(wr, TLS_EXT_PSK_KEY_EXCHANGE_MODES);
     mamori_wr_bytes(wr, "\x00\x02\x01\x01", 4); /* psk_dhe_ke only */
     mamori_wr_be16(wr, TLS_EXT_PRE_SHARED_KEY);
-    mamori_wr_be16(wr, (uint16_t)(2 + 2 + ss->ticket_len + 4 + 2 + 1 + hl));
-    mamori_wr_be16(wr, (uint16_t)(2 + ss->ticket_len + 4));
-    mamori_wr_be16(wr, ss->ticket_len);
-    mamori_wr_bytes(wr, ss->ticket, ss->ticket_len);
-    /* §4.2.11.1: obfuscated_ticket_age in milliseconds. */
-    mamori_wr_be32(wr, (uint32_t)(t->now_ms - ss->received_ms) + ss->age_add);
+    mamori_wr_be16(wr, (uint16_t)(2 + 2 + o.id_len + 4 + 2 + 1 + hl));
+    mamori_wr_be16(wr, (uint16_t)(2 + o.id_len + 4));
+    mamori_wr_be16(wr, (uint16_t)o.id_len);
+    mamori_wr_bytes(wr, o.id, o.id_len);
+    mamori_wr_be32(wr, o.age);
     binders = wr->pos;
     mamori_wr_be16(wr, (uint16_t)(1 + hl));
     mamori_wr_u8(wr, (uint8_t)hl);
@@ -146,20 +183,21 @@ static int write_psk(mamori_tls_t *t, mamori_wr_t *wr, size_t exts)
     if (!mamori_wr_ok(wr))
         return tls_fail(t, MAMORI_TLS_ALERT_INTERNAL_ERROR, MAMORI_ERR_BUFSIZE);
     /* §4.2.11.2: the transcript up to and excluding the binders. */
-    mamori_tls_th_hash_with(&t->th, h, t->hs, binders, hash);
-    err = mamori_tls_psk_binder(h, ss->psk, hash, t->hs + binders + 3);
+    mamori_tls_th_hash_with(&t->th, o.h, t->hs, binders, hash);
+    err = mamori_tls_binder(o.h, o.key, o.key_len, t->psk_offered == TLS_PSK_EXTERNAL, hash,
+                            t->hs + binders + 3);
     if (err)
         return tls_fail(t, MAMORI_TLS_ALERT_INTERNAL_ERROR, err);
-    t->psk_offered = 1;
     return tls_out_end(t, wr, TLS_AFTER_NONE);
 }
+#endif
 
 static int write_client_hello(mamori_tls_t *t)
 {
     const mamori_tls_config_t *cfg = t->cfg;
     mamori_wr_t wr;
     size_t exts, at, at2;
-    uint8_t pub[MAMORI_EC_PUB_LEN(MAMORI_EC_P256)];
+    uint8_t pub[TLS_MAX_SHARE];
     size_t pub_len = 0;
     int err;
 
@@ -194,10 +232,13 @@ static int write_client_hello(mamori_tls_t *t)
     tls_wr_close(&wr, at2, 2);
     tls_wr_close(&wr, at, 2);
 
+#if MAMORI_TLS_CERT
+    /* §4.2.3: needed for certificate authentication only. */
     mamori_wr_be16(&wr, TLS_EXT_SIGNATURE_ALGORITHMS);
     at = tls_wr_open(&wr, 2);
     tls_write_sig_algs(&wr);
     tls_wr_close(&wr, at, 2);
+#endif
 
     mamori_wr_be16(&wr, TLS_EXT_SUPPORTED_VERSIONS);
     mamori_wr_bytes(&wr, "\x00\x03\x02\x03\x04", 5);
@@ -207,20 +248,14 @@ static int write_client_hello(mamori_tls_t *t)
     mamori_wr_be16(&wr, TLS_EXT_KEY_SHARE);
     at = tls_wr_open(&wr, 2);
     at2 = tls_wr_open(&wr, 2);
-    if (!(cfg->client_no_initial_share && !t->hrr_done)) {
-        if (!t->hrr_done || t->hrr_group) {
-            err = make_share(t, t->group, pub, &pub_len);
-            if (err)
-                return tls_fail(t, MAMORI_TLS_ALERT_INTERNAL_ERROR, err);
-        } else {
-            /* HRR with a cookie only: the same share again. */
-            err = t->group == MAMORI_TLS_GROUP_X25519
-                      ? mamori_x25519_public(pub, t->eph_priv)
-                      : mamori_ec_public(MAMORI_EC_P256, pub, t->eph_priv);
-            pub_len = t->group == MAMORI_TLS_GROUP_X25519 ? 32 : MAMORI_EC_PUB_LEN(MAMORI_EC_P256);
-            if (err)
-                return tls_fail(t, MAMORI_TLS_ALERT_INTERNAL_ERROR, err);
-        }
+    if (!(MAMORI_TLS_HRR && cfg->client_no_initial_share && !t->hrr_done)) {
+        /* After a HelloRetryRequest with a cookie only: the same share. */
+        if (!TLS_HRR_DONE(t) || t->hrr_group)
+            err = tls_group_keygen(cfg, t->group, t->eph_priv, pub, &pub_len);
+        else
+            err = tls_group_public(t->group, t->eph_priv, pub, &pub_len);
+        if (err)
+            return tls_fail(t, MAMORI_TLS_ALERT_INTERNAL_ERROR, err);
         mamori_wr_be16(&wr, t->group);
         mamori_wr_be16(&wr, (uint16_t)pub_len);
         mamori_wr_bytes(&wr, pub, pub_len);
@@ -249,6 +284,7 @@ static int write_client_hello(mamori_tls_t *t)
     } else {
         t->mfl_code = 0;
     }
+#if MAMORI_TLS_ALPN
     if (cfg->alpn) {
         size_t n = tls_strlen(cfg->alpn);
         if (n == 0 || n > MAMORI_TLS_MAX_ALPN)
@@ -260,16 +296,21 @@ static int write_client_hello(mamori_tls_t *t)
         mamori_wr_bytes(&wr, cfg->alpn, n);
         t->flags |= TLS_F_ALPN;
     }
+#endif
+#if MAMORI_TLS_HRR
     if (t->cookie_len) {
         mamori_wr_be16(&wr, TLS_EXT_COOKIE);
         mamori_wr_be16(&wr, (uint16_t)(t->cookie_len + 2));
         mamori_wr_be16(&wr, t->cookie_len);
         mamori_wr_bytes(&wr, t->cookie, t->cookie_len);
     }
-    if (offer_psk(t))
-        return write_psk(t, &wr, exts);
+#endif
+#if MAMORI_TLS_RESUMPTION || MAMORI_TLS_PSK
+    return write_psk(t, &wr, exts);
+#else
     tls_wr_close(&wr, exts, 2);
     return tls_out_end(t, &wr, TLS_AFTER_NONE);
+#endif
 }
 
 /* Checks fields common to ServerHello and HelloRetryRequest (§4.1.3). */
@@ -281,13 +322,14 @@ static int check_hello(mamori_tls_t *t, const tls_server_hello_t *sh)
     if (!in_list(suites(t), sh->suite) || mamori_tls_suite_hash(sh->suite) == 0)
         return MAMORI_TLS_ALERT_ILLEGAL_PARAMETER;
     /* After HelloRetryRequest the suite must not change (§4.1.4). */
-    if (t->hrr_done && t->suite && sh->suite != t->suite)
+    if (TLS_HRR_DONE(t) && t->suite && sh->suite != t->suite)
         return MAMORI_TLS_ALERT_ILLEGAL_PARAMETER;
     if ((sh->x.seen & TLS_XBIT(TLS_X_PRE_SHARED_KEY)) && !t->psk_offered)
         return MAMORI_TLS_ALERT_UNSUPPORTED_EXTENSION;
     return 0;
 }
 
+#if MAMORI_TLS_HRR
 static int handle_hrr(mamori_tls_t *t, const tls_server_hello_t *sh, const uint8_t *msg, size_t len)
 {
     uint16_t group = 0;
@@ -330,6 +372,7 @@ static int handle_hrr(mamori_tls_t *t, const tls_server_hello_t *sh, const uint8
         t->out_steps |= TLS_OUT_CCS;
     return 0;
 }
+#endif
 
 static int handle_server_hello(mamori_tls_t *t, const uint8_t *msg, size_t len)
 {
@@ -337,6 +380,8 @@ static int handle_server_hello(mamori_tls_t *t, const uint8_t *msg, size_t len)
     tls_span_t key;
     uint16_t group;
     uint8_t shared[32], hash[MAMORI_HASH_MAX_LEN];
+    const uint8_t *psk = NULL;
+    size_t psk_len = 0;
     mamori_hash_id_t h;
     int a, err;
 
@@ -344,7 +389,11 @@ static int handle_server_hello(mamori_tls_t *t, const uint8_t *msg, size_t len)
     if (a)
         return fail(t, a);
     if (sh.is_hrr)
+#if MAMORI_TLS_HRR
         return handle_hrr(t, &sh, msg, len);
+#else
+        return tls_fail(t, MAMORI_TLS_ALERT_HANDSHAKE_FAILURE, MAMORI_ERR_UNSUPPORTED);
+#endif
     if ((a = check_hello(t, &sh)) != 0)
         return fail(t, a);
     if (!(sh.x.seen & TLS_XBIT(TLS_X_KEY_SHARE)))
@@ -356,22 +405,26 @@ static int handle_server_hello(mamori_tls_t *t, const uint8_t *msg, size_t len)
         return fail(t, MAMORI_TLS_ALERT_ILLEGAL_PARAMETER);
     t->suite = sh.suite;
     h = mamori_tls_suite_hash(t->suite);
+#if MAMORI_TLS_RESUMPTION || MAMORI_TLS_PSK
     if (sh.x.seen & TLS_XBIT(TLS_X_PRE_SHARED_KEY)) {
         uint16_t selected;
-        /* §4.2.11: our one identity, with a suite of the ticket's hash. */
+        psk_offer_t o;
+        /* §4.2.11: our one identity, with a suite of its hash. */
         if ((a = tls_ext_psk_sh(&sh.x.v[TLS_X_PRE_SHARED_KEY], &selected)) != 0)
             return fail(t, a);
-        if (selected != 0 || h != mamori_tls_suite_hash(t->cfg->session->suite))
+        if (selected != 0 || !psk_get(t, t->psk_offered, &o) || h != o.h)
             return fail(t, MAMORI_TLS_ALERT_ILLEGAL_PARAMETER);
         t->psk_mode = 1;
+        psk = o.key, psk_len = o.key_len;
     }
+#endif
+    /* Without certificate support only a PSK authenticates the server. */
+    if (!MAMORI_TLS_CERT && !t->psk_mode)
+        return fail(t, MAMORI_TLS_ALERT_HANDSHAKE_FAILURE);
     mamori_tls_th_choose(&t->th, h);
     tls_th_add(t, msg, len);
 
-    if (group == MAMORI_TLS_GROUP_X25519)
-        err = key.len == 32 ? mamori_x25519(shared, t->eph_priv, key.p) : MAMORI_ERR_BADPOINT;
-    else
-        err = mamori_ecdh(MAMORI_EC_P256, shared, t->eph_priv, key.p, key.len);
+    err = tls_group_shared(group, t->eph_priv, &key, shared);
     mamori_zeroize(t->eph_priv, sizeof t->eph_priv);
     if (err) {
         mamori_zeroize(shared, sizeof shared);
@@ -379,8 +432,7 @@ static int handle_server_hello(mamori_tls_t *t, const uint8_t *msg, size_t len)
     }
     /* §7.1: early secret (the PSK or none), handshake secret, handshake
      * traffic secrets. */
-    err = mamori_tls_ks_early(h, t->psk_mode ? t->cfg->session->psk : NULL, mamori_hash_len(h),
-                              t->secret);
+    err = mamori_tls_ks_early(h, psk, psk_len, t->secret);
     if (err == 0)
         err = mamori_tls_ks_next(h, t->secret, shared, 32);
     mamori_zeroize(shared, sizeof shared);
@@ -424,6 +476,7 @@ static int handle_encrypted_extensions(mamori_tls_t *t, const uint8_t *msg, size
         if (x.v[TLS_X_SERVER_NAME].len != 0) /* RFC 6066 §3: empty */
             return fail(t, MAMORI_TLS_ALERT_DECODE_ERROR);
     }
+#if MAMORI_TLS_ALPN
     if (x.seen & TLS_XBIT(TLS_X_ALPN)) {
         mamori_rd_t list;
         tls_span_t one = {NULL, 0};
@@ -437,6 +490,10 @@ static int handle_encrypted_extensions(mamori_tls_t *t, const uint8_t *msg, size
         memcpy(t->alpn, one.p, one.len);
         t->alpn[one.len] = 0;
     }
+#else
+    if (x.seen & TLS_XBIT(TLS_X_ALPN))
+        return fail(t, MAMORI_TLS_ALERT_UNSUPPORTED_EXTENSION);
+#endif
     if (x.seen & TLS_XBIT(TLS_X_RECORD_SIZE_LIMIT)) {
         uint16_t limit;
         if ((a = tls_ext_record_size_limit(&x.v[TLS_X_RECORD_SIZE_LIMIT], &limit)) != 0)
@@ -451,6 +508,7 @@ static int handle_encrypted_extensions(mamori_tls_t *t, const uint8_t *msg, size
     return 0;
 }
 
+#if MAMORI_TLS_CERT
 static int handle_certificate_request(mamori_tls_t *t, const uint8_t *msg, size_t len)
 {
     tls_exts_t x;
@@ -462,7 +520,6 @@ static int handle_certificate_request(mamori_tls_t *t, const uint8_t *msg, size_
     if (ctx.len != 0)
         return fail(t, MAMORI_TLS_ALERT_ILLEGAL_PARAMETER);
     t->flags |= TLS_F_CERT_REQ;
-    t->cert_req_ctx_len = 0;
     tls_th_add(t, msg, len);
     t->hs_state = C_WAIT_CERT;
     return 0;
@@ -501,6 +558,7 @@ static int handle_certificate_verify(mamori_tls_t *t, const uint8_t *msg, size_t
     t->hs_state = C_WAIT_FIN;
     return 0;
 }
+#endif
 
 static int handle_finished(mamori_tls_t *t, const uint8_t *msg, size_t len)
 {
@@ -534,13 +592,14 @@ static int handle_finished(mamori_tls_t *t, const uint8_t *msg, size_t len)
         t->out_steps |= TLS_OUT_CCS;
     if (t->flags & TLS_F_CERT_REQ) {
         t->out_steps |= TLS_OUT_CERT;
-        if (t->cfg->identity)
+        if (MAMORI_TLS_CLIENT_CERT && t->cfg->identity)
             t->out_steps |= TLS_OUT_CV;
     }
     t->out_steps |= TLS_OUT_FIN;
     return 0;
 }
 
+#if MAMORI_TLS_RESUMPTION
 /* §4.6.1: keeps the ticket and its PSK for the next connection. */
 static int handle_ticket(mamori_tls_t *t, const uint8_t *msg, size_t len)
 {
@@ -563,6 +622,7 @@ static int handle_ticket(mamori_tls_t *t, const uint8_t *msg, size_t len)
     memcpy(ss->ticket, nst.ticket.p, nst.ticket.len);
     return 0;
 }
+#endif
 
 int tls_client_handle(mamori_tls_t *t, uint8_t type, const uint8_t *msg, size_t len)
 {
@@ -575,6 +635,7 @@ int tls_client_handle(mamori_tls_t *t, uint8_t type, const uint8_t *msg, size_t 
         if (type == TLS_HS_ENCRYPTED_EXTENSIONS)
             return handle_encrypted_extensions(t, msg, len);
         break;
+#if MAMORI_TLS_CERT
     case C_WAIT_CERT_CR:
         if (type == TLS_HS_CERTIFICATE_REQUEST)
             return handle_certificate_request(t, msg, len);
@@ -589,13 +650,18 @@ int tls_client_handle(mamori_tls_t *t, uint8_t type, const uint8_t *msg, size_t 
         if (type == TLS_HS_CERTIFICATE_VERIFY)
             return handle_certificate_verify(t, msg, len);
         break;
+#endif
     case C_WAIT_FIN:
         if (type == TLS_HS_FINISHED)
             return handle_finished(t, msg, len);
         break;
     case C_DONE:
         if (type == TLS_HS_NEW_SESSION_TICKET && t->state == MAMORI_TLS_ST_OPEN)
+#if MAMORI_TLS_RESUMPTION
             return handle_ticket(t, msg, len);
+#else
+            return 0; /* §4.6.1: read and dropped, nothing to resume with */
+#endif
         break;
     default:
         break;
@@ -625,9 +691,14 @@ static int write_client_finished(mamori_tls_t *t)
     mamori_zeroize(t->pending, sizeof t->pending);
     if ((err = tls_out_end(t, &wr, TLS_AFTER_WR_APP)) != 0)
         return err;
+#if MAMORI_TLS_RESUMPTION
     mamori_tls_th_hash(&t->th, hash);
     err = mamori_tls_derive_secret(h, t->secret, "res master", hash, t->secret);
     return err ? tls_fail(t, MAMORI_TLS_ALERT_INTERNAL_ERROR, err) : 0;
+#else
+    mamori_zeroize(t->secret, sizeof t->secret);
+    return 0;
+#endif
 }
 
 int tls_client_output(mamori_tls_t *t, uint16_t step)
@@ -635,10 +706,14 @@ int tls_client_output(mamori_tls_t *t, uint16_t step)
     switch (step) {
     case TLS_OUT_HELLO:
         return write_client_hello(t);
+#if MAMORI_TLS_CERT
     case TLS_OUT_CERT:
         return tls_write_certificate(t);
+#endif
+#if MAMORI_TLS_CLIENT_CERT
     case TLS_OUT_CV:
         return tls_write_certificate_verify(t, false);
+#endif
     case TLS_OUT_FIN:
         return write_client_finished(t);
     default:

@@ -614,8 +614,25 @@ int mamori_tls_last_alert(const mamori_tls_t *t, int *sent_by_us)
 
 uint16_t mamori_tls_suite(const mamori_tls_t *t) { return t->suite; }
 uint16_t mamori_tls_group(const mamori_tls_t *t) { return t->group; }
-uint16_t mamori_tls_sig_scheme(const mamori_tls_t *t) { return t->sig_scheme; }
-const char *mamori_tls_alpn(const mamori_tls_t *t) { return t->alpn; }
+uint16_t mamori_tls_sig_scheme(const mamori_tls_t *t)
+{
+#if MAMORI_TLS_CERT
+    return t->sig_scheme;
+#else
+    (void)t;
+    return 0;
+#endif
+}
+
+const char *mamori_tls_alpn(const mamori_tls_t *t)
+{
+#if MAMORI_TLS_ALPN
+    return t->alpn;
+#else
+    (void)t;
+    return "";
+#endif
+}
 
 void mamori_tls_wipe(mamori_tls_t *t)
 {

@@ -58,8 +58,11 @@ int tls_exts_parse(mamori_rd_t *rd, uint32_t allowed, bool ignore_unknown, tls_e
 
         if (!mamori_rd_ok(&block))
             return MAMORI_TLS_ALERT_DECODE_ERROR;
-        /* §4.2.11: pre_shared_key must be the last extension. */
-        if (x->seen & TLS_XBIT(TLS_X_PRE_SHARED_KEY))
+        /* §4.2.11: pre_shared_key must be the last extension of a
+         * ClientHello (the one message allowing psk_key_exchange_modes); a
+         * ServerHello may carry it anywhere (RFC 8448 §4 has it first). */
+        if ((allowed & TLS_XBIT(TLS_X_PSK_KEY_EXCHANGE_MODES)) &&
+            (x->seen & TLS_XBIT(TLS_X_PRE_SHARED_KEY)))
             return MAMORI_TLS_ALERT_ILLEGAL_PARAMETER;
         idx = ext_index(type);
         if (idx < 0) {

@@ -104,15 +104,21 @@ int mamori_tls_binder_key(mamori_hash_id_t h, const uint8_t *early, bool externa
                                     out);
 }
 
-int mamori_tls_psk_binder(mamori_hash_id_t h, const uint8_t *psk, const uint8_t *th, uint8_t *out)
+int mamori_tls_binder(mamori_hash_id_t h, const uint8_t *psk, size_t psk_len, bool external,
+                      const uint8_t *th, uint8_t *out)
 {
     uint8_t early[MAMORI_HASH_MAX_LEN], key[MAMORI_HASH_MAX_LEN];
-    int err = mamori_tls_ks_early(h, psk, mamori_hash_len(h), early);
+    int err = mamori_tls_ks_early(h, psk, psk_len, early);
     if (err == 0)
-        err = mamori_tls_binder_key(h, early, false, key);
+        err = mamori_tls_binder_key(h, early, external, key);
     if (err == 0)
         err = mamori_tls_finished(h, key, th, out);
     mamori_zeroize(early, sizeof early);
     mamori_zeroize(key, sizeof key);
     return err;
+}
+
+int mamori_tls_psk_binder(mamori_hash_id_t h, const uint8_t *psk, const uint8_t *th, uint8_t *out)
+{
+    return mamori_tls_binder(h, psk, mamori_hash_len(h), false, th, out);
 }

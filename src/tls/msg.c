@@ -115,6 +115,7 @@ int tls_parse_encrypted_extensions(const uint8_t *body, size_t len, tls_exts_t *
     return a;
 }
 
+#if MAMORI_TLS_CERT
 int tls_parse_certificate_request(const uint8_t *body, size_t len, tls_span_t *context,
                                   tls_exts_t *x)
 {
@@ -176,12 +177,15 @@ int tls_parse_certificate_verify(const uint8_t *body, size_t len, uint16_t *sche
     return mamori_rd_done(&rd) && sig->len > 0 ? 0 : MAMORI_TLS_ALERT_DECODE_ERROR;
 }
 
+#endif
+
 int tls_parse_finished(const uint8_t *body, size_t len, size_t hash_len)
 {
     (void)body;
     return len == hash_len ? 0 : MAMORI_TLS_ALERT_DECODE_ERROR;
 }
 
+#if MAMORI_TLS_RESUMPTION
 int tls_parse_new_session_ticket(const uint8_t *body, size_t len, tls_ticket_t *t)
 {
     mamori_rd_t rd;
@@ -202,6 +206,8 @@ int tls_parse_new_session_ticket(const uint8_t *body, size_t len, tls_ticket_t *
         a = MAMORI_TLS_ALERT_DECODE_ERROR;
     return a;
 }
+
+#endif
 
 int tls_parse_key_update(const uint8_t *body, size_t len, bool *update_requested)
 {

@@ -2,14 +2,13 @@
  * HelloRetryRequest and cookie when the client's key share does not fit),
  * ServerHello, EncryptedExtensions, CertificateRequest, Certificate,
  * CertificateVerify, Finished; then the client's authentication and
- * Finished. */
+ * Finished. A PSK (one of our tickets or the external key) replaces the
+ * certificates. */
 #include <string.h>
 
 #include "mamori/chachapoly.h"
 #include "mamori/ct.h"
-#include "mamori/ecc.h"
 #include "mamori/error.h"
-#include "mamori/x25519.h"
 #include "tls/tls_internal.h"
 
 enum {
@@ -32,7 +31,14 @@ static const uint16_t default_suites[] = {MAMORI_TLS_AES_128_GCM_SHA256,
                                           MAMORI_TLS_AES_256_GCM_SHA384,
 #endif
                                           0};
-static const uint16_t default_groups[] = {MAMORI_TLS_GROUP_X25519, MAMORI_TLS_GROUP_SECP256R1, 0};
+static const uint16_t default_groups[] = {
+#if MAMORI_X25519
+    MAMORI_TLS_GROUP_X25519,
+#endif
+#if MAMORI_P256
+    MAMORI_TLS_GROUP_SECP256R1,
+#endif
+    0};
 
 static int fail(mamori_tls_t *t, int alert) { return tls_fail(t, alert, MAMORI_ERR_TLS_HANDSHAKE); }
 
@@ -41,18 +47,53 @@ static int fail(mamori_tls_t *t, int alert) { return tls_fail(t, alert, MAMORI_E
 #define TICKET_PLAIN (2 + 4 + MAMORI_HASH_MAX_LEN)
 #define TICKET_LEN (12 + TICKET_PLAIN + 16)
 
+#if MAMORI_TLS_CERT
 static bool wants_client_cert(const mamori_tls_t *t)
 {
     return t->cfg->verify != NULL || t->cfg->trust != NULL || t->cfg->spki_pin != NULL;
 }
+#endif
 
+/* A server needs an identity (certificate and key) or an external PSK. */
 int tls_server_start(mamori_tls_t *t)
 {
-    const mamori_tls_identity_t *id = t->cfg->identity;
-    if (!id || id->chain_count == 0 || !tls_sig_scheme_ok(id->sig_scheme))
+    const mamori_tls_config_t *cfg = t->cfg;
+    const mamori_tls_identity_t *id = cfg->identity;
+    bool ok = false;
+#if MAMORI_TLS_CERT
+    if (id && (id->chain_count == 0 || !tls_sig_scheme_ok(id->sig_scheme)))
+        return MAMORI_ERR_INVAL;
+    ok = id != NULL;
+#endif
+#if MAMORI_TLS_PSK
+    if (cfg->psk && (!cfg->psk->identity || cfg->psk->identity_len == 0 || !cfg->psk->key ||
+                     cfg->psk->key_len < 16 || mamori_hash_len(cfg->psk->hash) == 0))
+        return MAMORI_ERR_INVAL;
+    ok = ok || cfg->psk != NULL;
+#endif
+    (void)id;
+    if (!ok)
         return MAMORI_ERR_INVAL;
     t->hs_state = S_WAIT_CH;
     return 0;
+}
+
+/* The hash of our external PSK when the client's first identity is it
+ * (to prefer a suite it can be used with), else 0. */
+static mamori_hash_id_t external_psk_hash(const mamori_tls_t *t, const tls_client_hello_t *ch)
+{
+#if MAMORI_TLS_PSK
+    const mamori_tls_psk_t *psk = t->cfg->psk;
+    tls_span_t id, b;
+    uint32_t age;
+    size_t binders_len;
+    if (psk && (ch->x.seen & TLS_XBIT(TLS_X_PRE_SHARED_KEY)) &&
+        tls_ext_psk_ch(&ch->x.v[TLS_X_PRE_SHARED_KEY], &id, &age, &b, &binders_len) == 0 &&
+        id.len == psk->identity_len && memcmp(id.p, psk->identity, id.len) == 0)
+        return psk->hash;
+#endif
+    (void)t, (void)ch;
+    return (mamori_hash_id_t)0;
 }
 
 static bool list_has(mamori_rd_t list, uint16_t v)
@@ -63,12 +104,35 @@ static bool list_has(mamori_rd_t list, uint16_t v)
     return false;
 }
 
-/* Suite, signature scheme, group and key share: returns 0, an alert, or
- * -1 when a HelloRetryRequest for t->group is needed. */
+/* §9.2: certificate authentication needs signature_algorithms with the
+ * scheme of our key. Returns 0 or the alert; without an identity, a client
+ * that brought no PSK we accept fails here. */
+static int cert_auth_ok(const mamori_tls_t *t, const tls_client_hello_t *ch)
+{
+#if MAMORI_TLS_CERT
+    mamori_rd_t list;
+    int a;
+    if (t->cfg->identity) {
+        if (!(ch->x.seen & TLS_XBIT(TLS_X_SIGNATURE_ALGORITHMS)))
+            return MAMORI_TLS_ALERT_MISSING_EXTENSION;
+        if ((a = tls_ext_u16_list(&ch->x.v[TLS_X_SIGNATURE_ALGORITHMS], 2, &list)) != 0)
+            return a;
+        return list_has(list, t->cfg->identity->sig_scheme) ? 0
+                                                            : MAMORI_TLS_ALERT_HANDSHAKE_FAILURE;
+    }
+#endif
+    (void)t;
+    return (ch->x.seen & TLS_XBIT(TLS_X_PRE_SHARED_KEY)) ? MAMORI_TLS_ALERT_UNKNOWN_PSK_IDENTITY
+                                                          : MAMORI_TLS_ALERT_HANDSHAKE_FAILURE;
+}
+
+/* Suite, group and key share: returns 0, an alert, or -1 when a
+ * HelloRetryRequest for t->group is needed. */
 static int negotiate(mamori_tls_t *t, const tls_client_hello_t *ch, tls_span_t *share)
 {
     const uint16_t *ours = t->cfg->suites ? t->cfg->suites : default_suites;
     const uint16_t *groups = t->cfg->groups ? t->cfg->groups : default_groups;
+    mamori_hash_id_t want = external_psk_hash(t, ch);
     mamori_rd_t list;
     bool tls13 = false;
     int a;
@@ -81,24 +145,21 @@ static int negotiate(mamori_tls_t *t, const tls_client_hello_t *ch, tls_span_t *
     if (!tls13)
         return MAMORI_TLS_ALERT_PROTOCOL_VERSION;
 
-    /* Our preference among the client's suites (§4.1.1). */
+    /* Our preference among the client's suites (§4.1.1); first among those
+     * of the hash of the client's external PSK, if it offers ours. */
     uint16_t suite = 0;
-    for (; *ours && !suite; ours++)
-        if (list_has(ch->suites, *ours))
-            suite = *ours;
+    for (int any = want == 0; any < 2 && !suite; any++)
+        for (const uint16_t *s = ours; *s && !suite; s++)
+            if ((any || mamori_tls_suite_hash(*s) == want) && list_has(ch->suites, *s))
+                suite = *s;
     if (!suite)
         return MAMORI_TLS_ALERT_HANDSHAKE_FAILURE;
-    if (t->hrr_done && suite != t->suite)
+    if (TLS_HRR_DONE(t) && suite != t->suite)
         return MAMORI_TLS_ALERT_ILLEGAL_PARAMETER;
     t->suite = suite;
-
-    /* §9.2: certificate authentication needs signature_algorithms. */
-    if (!(ch->x.seen & TLS_XBIT(TLS_X_SIGNATURE_ALGORITHMS)))
-        return MAMORI_TLS_ALERT_MISSING_EXTENSION;
-    if ((a = tls_ext_u16_list(&ch->x.v[TLS_X_SIGNATURE_ALGORITHMS], 2, &list)) != 0)
+    /* Without a PSK on offer, certificates must do. */
+    if (!(ch->x.seen & TLS_XBIT(TLS_X_PRE_SHARED_KEY)) && (a = cert_auth_ok(t, ch)) != 0)
         return a;
-    if (!list_has(list, t->cfg->identity->sig_scheme))
-        return MAMORI_TLS_ALERT_HANDSHAKE_FAILURE;
 
     /* §4.2.7/§4.2.8: a share for a common group, else a retry. */
     if (!(ch->x.seen & TLS_XBIT(TLS_X_SUPPORTED_GROUPS)) ||
@@ -117,7 +178,7 @@ static int negotiate(mamori_tls_t *t, const tls_client_hello_t *ch, tls_span_t *
             return 0;
         }
     }
-    if (t->hrr_done) /* §4.1.2: the second ClientHello must carry it */
+    if (TLS_HRR_DONE(t)) /* §4.1.2: the second ClientHello must carry it */
         return MAMORI_TLS_ALERT_ILLEGAL_PARAMETER;
     for (const uint16_t *g = groups; *g; g++)
         if (list_has(list, *g)) {
@@ -140,6 +201,7 @@ static int client_options(mamori_tls_t *t, const tls_client_hello_t *ch)
         if (host.p)
             t->flags |= TLS_F_SNI;
     }
+#if MAMORI_TLS_ALPN
     t->alpn[0] = 0;
     if ((x->seen & TLS_XBIT(TLS_X_ALPN)) && t->cfg->alpn) {
         mamori_rd_t list;
@@ -159,6 +221,7 @@ static int client_options(mamori_tls_t *t, const tls_client_hello_t *ch)
             return MAMORI_TLS_ALERT_NO_APPLICATION_PROTOCOL;
         memcpy(t->alpn, t->cfg->alpn, want + 1);
     }
+#endif
     t->out_limit = MAMORI_TLS_MAX_PLAINTEXT;
     if (x->seen & TLS_XBIT(TLS_X_RECORD_SIZE_LIMIT)) {
         uint16_t limit;
@@ -179,21 +242,45 @@ static int client_options(mamori_tls_t *t, const tls_client_hello_t *ch)
     return 0;
 }
 
-/* §4.2.11: tries the client's first PSK identity as one of our tickets.
- * Returns 0 (accepted, psk set), 1 (not usable: full handshake) or an
- * alert (a bad binder is decrypt_error). */
+#if MAMORI_TLS_RESUMPTION
+/* Opens one of our tickets into its PSK (hash h); false if it is not ours,
+ * of another hash or expired. */
+static bool open_ticket(const mamori_tls_t *t, const tls_span_t *id, mamori_hash_id_t h,
+                        uint8_t *psk)
+{
+    uint8_t plain[TICKET_PLAIN];
+    bool ok;
+    if (!t->cfg->ticket_key || id->len != TICKET_LEN ||
+        mamori_chachapoly_open(t->cfg->ticket_key, id->p, NULL, 0, id->p + 12, TICKET_PLAIN,
+                               id->p + 12 + TICKET_PLAIN, plain) != 0)
+        return false;
+    ok = mamori_tls_suite_hash(mamori_get_be16(plain)) == h &&
+         !(t->clock_started && (uint32_t)(t->now_ms - mamori_get_be32(plain + 2)) >
+                                   MAMORI_TLS_TICKET_LIFETIME_S * 1000u);
+    if (ok)
+        memcpy(psk, plain + 6, mamori_hash_len(h));
+    mamori_zeroize(plain, sizeof plain);
+    return ok;
+}
+#endif
+
+/* §4.2.11: tries the client's first PSK identity as our external PSK or
+ * one of our tickets (which goes into ticket_psk). Returns 0 (accepted,
+ * *psk and *psk_len set), 1 (not usable: full handshake) or an alert (a
+ * bad binder is decrypt_error). */
 static int try_psk(mamori_tls_t *t, const tls_client_hello_t *ch, const uint8_t *msg, size_t len,
-                   uint8_t *psk)
+                   uint8_t *ticket_psk, const uint8_t **psk, size_t *psk_len)
 {
     mamori_hash_id_t h = mamori_tls_suite_hash(t->suite);
     size_t hl = mamori_hash_len(h), binders_len;
-    uint8_t plain[TICKET_PLAIN], hash[MAMORI_HASH_MAX_LEN], binder[MAMORI_HASH_MAX_LEN];
+    uint8_t hash[MAMORI_HASH_MAX_LEN], binder[MAMORI_HASH_MAX_LEN];
     tls_span_t id, b;
     uint32_t age;
-    bool dhe = false;
+    bool dhe = false, external = false;
     int a;
 
-    if (!t->cfg->ticket_key || !(ch->x.seen & TLS_XBIT(TLS_X_PRE_SHARED_KEY)))
+    if (!(ch->x.seen & TLS_XBIT(TLS_X_PRE_SHARED_KEY)) ||
+        !((MAMORI_TLS_PSK && t->cfg->psk) || (MAMORI_TLS_RESUMPTION && t->cfg->ticket_key)))
         return 1;
     /* §4.2.9: pre_shared_key needs psk_key_exchange_modes. */
     if (!(ch->x.seen & TLS_XBIT(TLS_X_PSK_KEY_EXCHANGE_MODES)))
@@ -203,22 +290,26 @@ static int try_psk(mamori_tls_t *t, const tls_client_hello_t *ch, const uint8_t 
     if ((a = tls_ext_psk_ch(&ch->x.v[TLS_X_PRE_SHARED_KEY], &id, &age, &b, &binders_len)) != 0)
         return a;
     (void)age; /* no 0-RTT: the ticket's own issue time bounds its use */
-    if (!dhe || id.len != TICKET_LEN || binders_len > len)
+    if (!dhe || binders_len > len)
         return 1;
-    if (mamori_chachapoly_open(t->cfg->ticket_key, id.p, NULL, 0, id.p + 12, TICKET_PLAIN,
-                               id.p + 12 + TICKET_PLAIN, plain) != 0)
-        return 1;
-    if (mamori_tls_suite_hash(mamori_get_be16(plain)) != h ||
-        (t->clock_started && (uint32_t)(t->now_ms - mamori_get_be32(plain + 2)) >
-                                 MAMORI_TLS_TICKET_LIFETIME_S * 1000u)) {
-        mamori_zeroize(plain, sizeof plain);
+    if (external_psk_hash(t, ch) == h) {
+        *psk = t->cfg->psk->key;
+        *psk_len = t->cfg->psk->key_len;
+        external = true;
+    }
+#if MAMORI_TLS_RESUMPTION
+    else if (open_ticket(t, &id, h, ticket_psk)) {
+        *psk = ticket_psk;
+        *psk_len = hl;
+    }
+#endif
+    else {
+        (void)ticket_psk;
         return 1;
     }
-    memcpy(psk, plain + 6, hl);
-    mamori_zeroize(plain, sizeof plain);
     /* §4.2.11.2: the binder over the ClientHello without the binders. */
     mamori_tls_th_hash_with(&t->th, h, msg, len - binders_len, hash);
-    a = mamori_tls_psk_binder(h, psk, hash, binder);
+    a = mamori_tls_binder(h, *psk, *psk_len, external, hash, binder);
     if (a != 0 || b.len != hl || !mamori_ct_equal(binder, b.p, hl))
         return MAMORI_TLS_ALERT_DECRYPT_ERROR;
     return 0;
@@ -229,13 +320,16 @@ static int handle_client_hello(mamori_tls_t *t, const uint8_t *msg, size_t len)
     const mamori_tls_config_t *cfg = t->cfg;
     tls_client_hello_t ch;
     tls_span_t share = {NULL, 0};
-    uint8_t pub[MAMORI_EC_PUB_LEN(MAMORI_EC_P256)], shared[32];
+    uint8_t pub[TLS_MAX_SHARE], shared[32], ticket_psk[MAMORI_HASH_MAX_LEN];
+    const uint8_t *psk = NULL;
+    size_t psk_len = 0, pub_len;
     mamori_hash_id_t h;
     int a, retry, err;
 
     a = tls_parse_client_hello(msg + TLS_HS_HEADER, len - TLS_HS_HEADER, &ch);
     if (a)
         return fail(t, a);
+#if MAMORI_TLS_HRR
     if (t->hrr_done) {
         /* §4.1.2: the same session id; our cookie echoed exactly. */
         tls_span_t c = {NULL, 0};
@@ -248,9 +342,10 @@ static int handle_client_hello(mamori_tls_t *t, const uint8_t *msg, size_t len)
             return fail(t, MAMORI_TLS_ALERT_ILLEGAL_PARAMETER);
         if (ch.x.seen & TLS_XBIT(TLS_X_EARLY_DATA)) /* §4.2.10 */
             return fail(t, MAMORI_TLS_ALERT_ILLEGAL_PARAMETER);
-    } else if (ch.x.seen & TLS_XBIT(TLS_X_COOKIE)) {
-        return fail(t, MAMORI_TLS_ALERT_ILLEGAL_PARAMETER); /* a cookie we never sent */
     }
+#endif
+    if (!TLS_HRR_DONE(t) && (ch.x.seen & TLS_XBIT(TLS_X_COOKIE)))
+        return fail(t, MAMORI_TLS_ALERT_ILLEGAL_PARAMETER); /* a cookie we never sent */
     retry = negotiate(t, &ch, &share);
     if (retry > 0)
         return fail(t, retry);
@@ -260,19 +355,23 @@ static int handle_client_hello(mamori_tls_t *t, const uint8_t *msg, size_t len)
     t->session_id_len = (uint8_t)ch.session_id.len;
     h = mamori_tls_suite_hash(t->suite);
     mamori_tls_th_choose(&t->th, h);
-    uint8_t psk[MAMORI_HASH_MAX_LEN];
     if (retry == 0) {
-        a = try_psk(t, &ch, msg, len, psk);
+        a = try_psk(t, &ch, msg, len, ticket_psk, &psk, &psk_len);
         if (a > 1)
             return fail(t, a);
         t->psk_mode = a == 0;
     }
+    /* A PSK on offer but not accepted: certificates must do. */
+    if (retry == 0 && !t->psk_mode && (ch.x.seen & TLS_XBIT(TLS_X_PRE_SHARED_KEY)) &&
+        (a = cert_auth_ok(t, &ch)) != 0)
+        return fail(t, a);
     /* §4.2.10: 0-RTT is always declined; its records are skipped. */
     if (ch.x.seen & TLS_XBIT(TLS_X_EARLY_DATA))
         t->flags |= TLS_F_SKIP_EARLY;
     tls_th_add(t, msg, len);
 
     if (retry < 0) {
+#if MAMORI_TLS_HRR
         /* §4.1.4: HelloRetryRequest with the group and a cookie. */
         t->hrr_done = 1;
         t->cookie_len = 32;
@@ -284,28 +383,24 @@ static int handle_client_hello(mamori_tls_t *t, const uint8_t *msg, size_t len)
         if (t->session_id_len && !(t->flags & TLS_F_CCS_SENT))
             t->out_steps |= TLS_OUT_CCS;
         return 0;
+#else
+        return fail(t, MAMORI_TLS_ALERT_HANDSHAKE_FAILURE); /* §4.1.1 */
+#endif
     }
     /* The keys change after the ClientHello: it must end its record (§5.1). */
     if (t->rx_left > 0)
         return fail(t, MAMORI_TLS_ALERT_UNEXPECTED_MESSAGE);
 
-    if (t->group == MAMORI_TLS_GROUP_X25519) {
-        err = cfg->rng(cfg->rng_ctx, t->eph_priv, 32);
-        if (err == 0)
-            err =
-                share.len == 32 ? mamori_x25519(shared, t->eph_priv, share.p) : MAMORI_ERR_BADPOINT;
-    } else {
-        err = mamori_ec_keygen(MAMORI_EC_P256, t->eph_priv, pub, cfg->rng, cfg->rng_ctx);
-        if (err == 0)
-            err = mamori_ecdh(MAMORI_EC_P256, shared, t->eph_priv, share.p, share.len);
-    }
+    err = tls_group_keygen(cfg, t->group, t->eph_priv, pub, &pub_len);
+    if (err == 0)
+        err = tls_group_shared(t->group, t->eph_priv, &share, shared);
     if (err) {
         mamori_zeroize(shared, sizeof shared);
         return fail(t, err == MAMORI_ERR_ENTROPY ? MAMORI_TLS_ALERT_INTERNAL_ERROR
                                                  : MAMORI_TLS_ALERT_ILLEGAL_PARAMETER);
     }
-    err = mamori_tls_ks_early(h, t->psk_mode ? psk : NULL, mamori_hash_len(h), t->secret);
-    mamori_zeroize(psk, sizeof psk);
+    err = mamori_tls_ks_early(h, psk, psk_len, t->secret);
+    mamori_zeroize(ticket_psk, sizeof ticket_psk);
     if (err == 0)
         err = mamori_tls_ks_next(h, t->secret, shared, 32);
     mamori_zeroize(shared, sizeof shared);
@@ -317,6 +412,7 @@ static int handle_client_hello(mamori_tls_t *t, const uint8_t *msg, size_t len)
     if (t->session_id_len && !(t->flags & TLS_F_CCS_SENT))
         t->out_steps |= TLS_OUT_CCS; /* §D.4 */
     t->hs_state = S_WAIT_FIN;
+#if MAMORI_TLS_CERT
     /* §2.2: certificates only without a PSK. */
     if (!t->psk_mode) {
         t->out_steps |= TLS_OUT_CERT | TLS_OUT_CV;
@@ -325,9 +421,11 @@ static int handle_client_hello(mamori_tls_t *t, const uint8_t *msg, size_t len)
             t->hs_state = S_WAIT_CERT;
         }
     }
+#endif
     return 0;
 }
 
+#if MAMORI_TLS_CERT
 static int handle_certificate(mamori_tls_t *t, const uint8_t *msg, size_t len)
 {
     tls_certificate_t c;
@@ -361,6 +459,7 @@ static int handle_certificate_verify(mamori_tls_t *t, const uint8_t *msg, size_t
     t->hs_state = S_WAIT_FIN;
     return 0;
 }
+#endif
 
 static int handle_finished(mamori_tls_t *t, const uint8_t *msg, size_t len)
 {
@@ -381,15 +480,19 @@ static int handle_finished(mamori_tls_t *t, const uint8_t *msg, size_t len)
     mamori_zeroize(t->pending, sizeof t->pending);
     if ((err = tls_set_read(t, t->c_secret)) != 0)
         return err;
+#if MAMORI_TLS_RESUMPTION
     mamori_tls_th_hash(&t->th, hash);
     err = mamori_tls_derive_secret(h, t->secret, "res master", hash, t->secret);
     if (err)
         return tls_fail(t, MAMORI_TLS_ALERT_INTERNAL_ERROR, err);
+    if (t->cfg->ticket_key)
+        t->out_steps |= TLS_OUT_NST;
+#else
+    mamori_zeroize(t->secret, sizeof t->secret);
+#endif
     t->hs_state = S_DONE;
     t->state = MAMORI_TLS_ST_OPEN;
     t->flags &= (uint8_t)~TLS_F_SKIP_EARLY;
-    if (t->cfg->ticket_key)
-        t->out_steps |= TLS_OUT_NST;
     return 0;
 }
 
@@ -401,6 +504,7 @@ int tls_server_handle(mamori_tls_t *t, uint8_t type, const uint8_t *msg, size_t 
         if (type == TLS_HS_CLIENT_HELLO)
             return handle_client_hello(t, msg, len);
         break;
+#if MAMORI_TLS_CERT
     case S_WAIT_CERT:
         if (type == TLS_HS_CERTIFICATE)
             return handle_certificate(t, msg, len);
@@ -409,6 +513,7 @@ int tls_server_handle(mamori_tls_t *t, uint8_t type, const uint8_t *msg, size_t 
         if (type == TLS_HS_CERTIFICATE_VERIFY)
             return handle_certificate_verify(t, msg, len);
         break;
+#endif
     case S_WAIT_FIN:
         if (type == TLS_HS_FINISHED)
             return handle_finished(t, msg, len);
@@ -422,8 +527,8 @@ int tls_server_handle(mamori_tls_t *t, uint8_t type, const uint8_t *msg, size_t 
 static int write_hello(mamori_tls_t *t)
 {
     mamori_hash_id_t h = mamori_tls_suite_hash(t->suite);
-    uint8_t hash[MAMORI_HASH_MAX_LEN], pub[MAMORI_EC_PUB_LEN(MAMORI_EC_P256)];
-    bool hrr = t->hs_state == S_WAIT_CH2;
+    uint8_t hash[MAMORI_HASH_MAX_LEN], pub[TLS_MAX_SHARE];
+    bool hrr = MAMORI_TLS_HRR && t->hs_state == S_WAIT_CH2;
     size_t exts, pub_len;
     mamori_wr_t wr;
     int err;
@@ -439,6 +544,7 @@ static int write_hello(mamori_tls_t *t)
     mamori_wr_be16(&wr, TLS_EXT_SUPPORTED_VERSIONS);
     mamori_wr_bytes(&wr, "\x00\x02\x03\x04", 4);
     mamori_wr_be16(&wr, TLS_EXT_KEY_SHARE);
+#if MAMORI_TLS_HRR
     if (hrr) {
         mamori_wr_be16(&wr, 2);
         mamori_wr_be16(&wr, t->group);
@@ -446,14 +552,10 @@ static int write_hello(mamori_tls_t *t)
         mamori_wr_be16(&wr, (uint16_t)(t->cookie_len + 2));
         mamori_wr_be16(&wr, t->cookie_len);
         mamori_wr_bytes(&wr, t->cookie, t->cookie_len);
-    } else {
-        if (t->group == MAMORI_TLS_GROUP_X25519) {
-            err = mamori_x25519_public(pub, t->eph_priv);
-            pub_len = 32;
-        } else {
-            err = mamori_ec_public(MAMORI_EC_P256, pub, t->eph_priv);
-            pub_len = MAMORI_EC_PUB_LEN(MAMORI_EC_P256);
-        }
+    } else
+#endif
+    {
+        err = tls_group_public(t->group, t->eph_priv, pub, &pub_len);
         mamori_zeroize(t->eph_priv, sizeof t->eph_priv);
         if (err)
             return tls_fail(t, MAMORI_TLS_ALERT_INTERNAL_ERROR, err);
@@ -490,6 +592,7 @@ static int write_encrypted_extensions(mamori_tls_t *t)
         mamori_wr_be16(&wr, TLS_EXT_SERVER_NAME);
         mamori_wr_be16(&wr, 0);
     }
+#if MAMORI_TLS_ALPN
     if (t->alpn[0]) {
         size_t n = tls_strlen(t->alpn);
         mamori_wr_be16(&wr, TLS_EXT_ALPN);
@@ -498,6 +601,7 @@ static int write_encrypted_extensions(mamori_tls_t *t)
         mamori_wr_u8(&wr, (uint8_t)n);
         mamori_wr_bytes(&wr, t->alpn, n);
     }
+#endif
     if (t->peer_ext & S_F_RSL) {
         mamori_wr_be16(&wr, TLS_EXT_RECORD_SIZE_LIMIT);
         mamori_wr_be16(&wr, 2);
@@ -511,6 +615,7 @@ static int write_encrypted_extensions(mamori_tls_t *t)
     return tls_out_end(t, &wr, TLS_AFTER_NONE);
 }
 
+#if MAMORI_TLS_CERT
 static int write_certificate_request(mamori_tls_t *t)
 {
     mamori_wr_t wr;
@@ -525,6 +630,7 @@ static int write_certificate_request(mamori_tls_t *t)
     tls_wr_close(&wr, exts, 2);
     return tls_out_end(t, &wr, TLS_AFTER_NONE);
 }
+#endif
 
 static int write_server_finished(mamori_tls_t *t)
 {
@@ -555,6 +661,7 @@ static int write_server_finished(mamori_tls_t *t)
     return err ? tls_fail(t, MAMORI_TLS_ALERT_INTERNAL_ERROR, err) : 0;
 }
 
+#if MAMORI_TLS_RESUMPTION
 /* §4.6.1: one ticket after the handshake, nonce 0, PSK from the
  * resumption master secret (kept in t->secret). */
 static int write_ticket(mamori_tls_t *t)
@@ -593,6 +700,7 @@ static int write_ticket(mamori_tls_t *t)
      * used after the handshake. */
     return tls_out_end(t, &wr, TLS_AFTER_NONE);
 }
+#endif
 
 int tls_server_output(mamori_tls_t *t, uint16_t step)
 {
@@ -601,16 +709,20 @@ int tls_server_output(mamori_tls_t *t, uint16_t step)
         return write_hello(t);
     case TLS_OUT_EE:
         return write_encrypted_extensions(t);
+#if MAMORI_TLS_CERT
     case TLS_OUT_CR:
         return write_certificate_request(t);
     case TLS_OUT_CERT:
         return tls_write_certificate(t);
     case TLS_OUT_CV:
         return tls_write_certificate_verify(t, true);
+#endif
     case TLS_OUT_FIN:
         return write_server_finished(t);
+#if MAMORI_TLS_RESUMPTION
     case TLS_OUT_NST:
         return write_ticket(t);
+#endif
     default:
         return tls_fail(t, MAMORI_TLS_ALERT_INTERNAL_ERROR, MAMORI_ERR_STATE);
     }

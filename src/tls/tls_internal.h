@@ -29,6 +29,11 @@
 #define TLS_HS_KEY_UPDATE 24
 #define TLS_HS_MESSAGE_HASH 254
 
+typedef struct {
+    const uint8_t *p;
+    size_t len;
+} tls_span_t;
+
 /* ---- cipher suites ------------------------------------------------------ */
 /* Hash of a suite (0 for an unknown suite) and its AEAD key length. */
 mamori_hash_id_t mamori_tls_suite_hash(uint16_t suite);
@@ -57,9 +62,24 @@ int mamori_tls_resumption_psk(mamori_hash_id_t h, const uint8_t *rms, const uint
                               size_t nonce_len, uint8_t *psk);
 /* binder_key from the early secret ("res binder" or "ext binder", §7.1). */
 int mamori_tls_binder_key(mamori_hash_id_t h, const uint8_t *early, bool external, uint8_t *out);
-/* A resumption PSK binder over a partial-ClientHello transcript hash
- * (§4.2.11.2): Finished computed with the binder key. */
+/* A PSK binder over a partial-ClientHello transcript hash (§4.2.11.2):
+ * Finished computed with the binder key of psk (external or resumption). */
+int mamori_tls_binder(mamori_hash_id_t h, const uint8_t *psk, size_t psk_len, bool external,
+                      const uint8_t *th, uint8_t *out);
+/* The binder of a resumption PSK (hash-length psk). */
 int mamori_tls_psk_binder(mamori_hash_id_t h, const uint8_t *psk, const uint8_t *th, uint8_t *out);
+
+/* ---- key exchange groups (group.c) ------------------------------------- */
+/* Largest key share: an uncompressed P-256 point. */
+#define TLS_MAX_SHARE 65
+/* The public key of priv in group. */
+int tls_group_public(uint16_t group, const uint8_t *priv, uint8_t *pub, size_t *pub_len);
+/* A fresh ephemeral key (32-byte priv) and its public key. */
+int tls_group_keygen(const mamori_tls_config_t *cfg, uint16_t group, uint8_t *priv, uint8_t *pub,
+                     size_t *pub_len);
+/* The (EC)DHE shared secret (32 bytes) with the peer's share; an invalid
+ * share is an error. */
+int tls_group_shared(uint16_t group, const uint8_t *priv, const tls_span_t *peer, uint8_t *shared);
 
 /* ---- transcript (§4.4.1) ------------------------------------------------ */
 void mamori_tls_th_init(mamori_tls_transcript_t *th);
@@ -137,11 +157,6 @@ enum {
 };
 #define TLS_XBIT(x) (1u << (x))
 
-typedef struct {
-    const uint8_t *p;
-    size_t len;
-} tls_span_t;
-
 /* The known extensions of one message, each as its extension_data. */
 typedef struct {
     uint32_t seen; /* TLS_XBIT per present extension */
@@ -200,9 +215,6 @@ typedef struct {
     tls_exts_t x;
 } tls_server_hello_t;
 
-#ifndef MAMORI_TLS_MAX_CHAIN
-#define MAMORI_TLS_MAX_CHAIN 6
-#endif
 typedef struct {
     tls_span_t context;
     size_t count;
@@ -257,6 +269,12 @@ void tls_wr_close(mamori_wr_t *wr, size_t at, size_t n);
 
 /* The role, folded to a constant when the server is compiled out. */
 #define TLS_IS_SERVER(t) (MAMORI_TLS_SERVER && (t)->cfg->is_server)
+/* Whether a HelloRetryRequest happened, folded when it cannot. */
+#define TLS_HRR_DONE(t) (MAMORI_TLS_HRR && (t)->hrr_done)
+
+/* The PSK a client offered (psk_offered). */
+#define TLS_PSK_TICKET 1
+#define TLS_PSK_EXTERNAL 2
 
 /* Engine flags. */
 #define TLS_F_SNI 0x01        /* server_name sent (client) or received (server) */

@@ -136,6 +136,7 @@ static mamori_drbg_t m_drbg;
 static mamori_gcm_ctx_t m_gcm;
 static mamori_rsa_private_t m_rsa;
 static mamori_rsa_public_t m_rsa_pub;
+static uint8_t rsa_work[MAMORI_RSA_SIGN_WORK_SIZE(MAMORI_RSA_MAX_BITS)];
 
 static int urandom(void *ctx, void *buf, size_t len)
 {
@@ -204,7 +205,7 @@ static int m_rsa_pss_sign(void)
 {
     sig_len[MAM] = RSA_LEN;
     return mamori_rsa_pss_sign(&m_rsa, MAMORI_HASH_SHA256, digest, 32, sig[MAM], SIG_MAX,
-                               mamori_drbg_generate, &m_drbg);
+                               mamori_drbg_generate, &m_drbg, rsa_work, sizeof rsa_work);
 }
 
 /* ---------------------------------------------------------------------- */
@@ -684,7 +685,7 @@ static void m_setup_rsa(void)
     m_rsa_pub.e = m_rsa.e;
     m_rsa_pub.e_len = m_rsa.e_len;
     if (mamori_rsa_pss_sign(&m_rsa, MAMORI_HASH_SHA256, digest, 32, ref_pss, sizeof ref_pss,
-                            mamori_drbg_generate, &m_drbg) != 0)
+                            mamori_drbg_generate, &m_drbg, rsa_work, sizeof rsa_work) != 0)
         die("mamori: reference PSS signature failed");
 }
 

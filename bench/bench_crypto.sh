@@ -6,7 +6,7 @@
 #  2. Builds mamori's static library as a Release build without sanitizers in
 #     build-bench/ (or $BENCH_BUILD). If the full library does not build (work
 #     in progress elsewhere in src/), falls back to a static library of
-#     src/core and src/crypto only, compiled with -O2: the benchmark needs
+#     src/core and src/crypto only, compiled with -O3 -DNDEBUG like the CMake Release build: the benchmark needs
 #     nothing else. BENCH_CRYPTO_ONLY=1 forces that fallback.
 #  3. Compiles bench/bench_crypto.c with -O2 and runs it.
 # Usage: bench/bench_crypto.sh [--md] [--wall] [seconds-per-round [rounds]]
@@ -35,12 +35,12 @@ if [ "${BENCH_CRYPTO_ONLY:-0}" != 1 ] &&
     cmake --build "$out" --target mamori -j"$(nproc)" >>"$out/cmake.log" 2>&1; then
     echo "mamori: $lib (CMake Release, no sanitizers)" >&2
 else
-    echo "mamori: full build failed or skipped (see $out/cmake.log); using src/core + src/crypto at -O2" >&2
+    echo "mamori: full build failed or skipped (see $out/cmake.log); using src/core + src/crypto at -O3 (the Release flags)" >&2
     objs="$out/crypto-only"
     rm -rf "$objs"
     mkdir -p "$objs"
     for c in src/core/*.c src/crypto/*.c; do
-        "$cc" -std=c11 -O2 -DNDEBUG -Wall -Wextra -Werror -Iinclude -Isrc -c "$c" \
+        "$cc" -std=c11 -O3 -DNDEBUG -Wall -Wextra -Werror -Iinclude -Isrc -c "$c" \
             -o "$objs/$(echo "$c" | tr / _).o"
     done
     lib="$out/libmamori_crypto.a"

@@ -20,7 +20,9 @@
 # Buffers are sized at compile time by the configuration (MAMORI_RSA_MAX_BITS,
 # the largest curve compiled in), so each operation is measured in the
 # configuration a device using it would have: P-256 rows with P-384 compiled
-# out, RSA-N rows with MAMORI_RSA_MAX_BITS=N; the defaults are shown as well.
+# out, RSA-N rows with MAMORI_RSA_MAX_BITS=N, Ed25519 "base-point table" rows
+# with MAMORI_ED25519_TABLE=1 (off by default on Cortex-M); the defaults are
+# shown as well.
 #
 # Usage: bench/stack_usage.sh [--md] [work-dir]
 set -euo pipefail
@@ -43,6 +45,7 @@ declare -A configs=(
     [default]=""
     [rsa2048]="-DMAMORI_RSA_MAX_BITS=2048"
     [rsa3072]="-DMAMORI_RSA_MAX_BITS=3072"
+    [edtable]="-DMAMORI_ED25519_TABLE=1"
 )
 for name in "${!configs[@]}"; do
     mkdir -p "$work/$name"
@@ -126,6 +129,8 @@ ops = [
     ("X25519 public key", "mamori_x25519_public", "default"),
     ("Ed25519 sign", "mamori_ed25519_sign", "default"),
     ("Ed25519 verify", "mamori_ed25519_verify", "default"),
+    ("Ed25519 sign, base-point table", "mamori_ed25519_sign", "edtable"),
+    ("Ed25519 verify, base-point table", "mamori_ed25519_verify", "edtable"),
     ("ECDH P-256", "mamori_ecdh", "p256"),
     ("EC key generation P-256", "mamori_ec_keygen", "p256"),
     ("ECDSA sign P-256", "mamori_ecdsa_sign", "p256"),
@@ -141,7 +146,7 @@ ops = [
     ("RSA verify PSS, default max 4096 bits", "mamori_rsa_pss_verify", "default"),
     ("RSA PSS sign, default max 4096 bits", "mamori_rsa_pss_sign", "default"),
 ]
-cfg_flags = {"p256": "MAMORI_P384=0", "default": "defaults",
+cfg_flags = {"p256": "MAMORI_P384=0", "default": "defaults", "edtable": "MAMORI_ED25519_TABLE=1",
              "rsa2048": "MAMORI_RSA_MAX_BITS=2048", "rsa3072": "MAMORI_RSA_MAX_BITS=3072"}
 graphs = {}
 if md:

@@ -10,6 +10,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static uint8_t rsa_work[MAMORI_RSA_SIGN_WORK_SIZE(MAMORI_RSA_MAX_BITS)];
+
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 /* Any odd 2048-bit number works as a modulus for exercising the decoder. */
@@ -56,7 +58,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
         if (mamori_rsa_private_parse(&key, data, size) != MAMORI_OK)
             break;
         uint8_t out[MAMORI_RSA_MAX_BYTES];
-        int rc = mamori_rsa_pss_sign(&key, hash, digest, 32, out, sizeof out, zero_rng, NULL);
+        int rc = mamori_rsa_pss_sign(&key, hash, digest, 32, out, sizeof out, zero_rng, NULL,
+                                     rsa_work, sizeof rsa_work);
         if (rc == MAMORI_OK) {
             mamori_rsa_public_t kp = {key.n, key.n_len, key.e, key.e_len};
             if (mamori_rsa_pss_verify(&kp, hash, hash, 32, digest, out, kp.n_len) != MAMORI_OK)

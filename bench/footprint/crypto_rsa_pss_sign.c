@@ -18,6 +18,8 @@ static volatile uint8_t der_in[1200], digest_in[32];
 static volatile size_t der_len_in;
 volatile uint8_t sink[256];
 volatile int status;
+/* mamori_rsa_pss_sign()'s numbers: RAM of the application's choosing. */
+static uint8_t rsa_work[MAMORI_RSA_SIGN_WORK_SIZE(2048)];
 
 int main(void)
 {
@@ -29,7 +31,7 @@ int main(void)
     mamori_rsa_private_t key;
     int rc = mamori_rsa_private_parse(&key, der, der_len_in);
     rc |= mamori_rsa_pss_sign(&key, MAMORI_HASH_SHA256, digest, 32, sig, sizeof sig, board_rng,
-                              NULL);
+                              NULL, rsa_work, sizeof rsa_work);
     for (size_t i = 0; i < sizeof sig; i++)
         sink[i] = sig[i];
     status = rc;

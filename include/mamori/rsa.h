@@ -52,13 +52,23 @@ int mamori_rsa_pss_verify(const mamori_rsa_public_t *key, mamori_hash_id_t hash,
                           mamori_hash_id_t mgf_hash, size_t salt_len, const uint8_t *digest,
                           const uint8_t *sig, size_t sig_len);
 
+/* Bytes of work buffer mamori_rsa_pss_sign() needs for a modulus of up to
+ * `bits` bits (any alignment; about 3 times the modulus length). */
+#define MAMORI_RSA_WORK_FULL_(bits) ((((size_t)(bits) + 63) / 64) * 8)
+#define MAMORI_RSA_WORK_HALF_(bits) ((((size_t)(bits) + 63) / 64 / 2 + 1) * 8)
+#define MAMORI_RSA_SIGN_WORK_SIZE(bits) \
+    (10 * MAMORI_RSA_WORK_FULL_(bits) + 27 * MAMORI_RSA_WORK_HALF_(bits) + 8)
+
 /* RSASSA-PSS signing (RFC 8017 §8.1.1), MGF1 with the same hash. Writes the
  * modulus length in bytes to sig (sig_cap must be at least that). rng provides
- * the salt and the blinding value. On any failure sig holds no signature;
+ * the salt and the blinding value. The big numbers live in the caller's
+ * work buffer of work_len >= MAMORI_RSA_SIGN_WORK_SIZE(modulus bits) bytes
+ * (MAMORI_ERR_BUFSIZE otherwise), so the function's own stack stays small;
+ * it is wiped before return. On any failure sig holds no signature;
  * MAMORI_ERR_FAULT means the result did not verify (fault or bad CRT values). */
 int mamori_rsa_pss_sign(const mamori_rsa_private_t *key, mamori_hash_id_t hash,
                         const uint8_t *digest, size_t salt_len, uint8_t *sig, size_t sig_cap,
-                        mamori_rng_fn rng, void *rng_ctx);
+                        mamori_rng_fn rng, void *rng_ctx, uint8_t *work, size_t work_len);
 
 /* Parses a DER RSAPrivateKey (PKCS#1, RFC 8017 §A.1.2, version 0) and points
  * key's fields into der, without the sign byte of each INTEGER. Returns 0,

@@ -196,16 +196,36 @@ void ec_mont_inv(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a)
         return;
     }
 #endif
-    ec_fe_t base, acc, exp;
+    ec_fe_t acc, exp;
     const ec_fe_t two = {2};
-    memcpy(base, a, sizeof base);
     (void)sub_limbs(m->n, exp, m->m, two); /* FIPS 186-4 / Fermat: a^(m-2) */
     ec_mont_one(m, acc);
+#if EC_LIMB_BITS == 64
+    /* Fixed 4-bit window over the public exponent, with a^1..a^15 kept
+     * (720 B of stack, fine on a host): about 64 multiplications instead of
+     * one per set bit. */
+    ec_fe_t pow[15];
+    memcpy(pow[0], a, sizeof pow[0]);
+    for (unsigned j = 1; j < 15; j++)
+        ec_mont_mul(m, pow[j], pow[j - 1], a);
+    for (unsigned i = m->n * EC_LIMB_BITS; i > 0;) {
+        i -= 4;
+        for (unsigned s = 0; s < 4; s++)
+            ec_mont_sqr(m, acc, acc);
+        unsigned w = (unsigned)(exp[i / EC_LIMB_BITS] >> (i % EC_LIMB_BITS)) & 15;
+        if (w != 0) /* public exponent bits */
+            ec_mont_mul(m, acc, acc, pow[w - 1]);
+    }
+    mamori_zeroize(pow, sizeof pow);
+#else
+    ec_fe_t base;
+    memcpy(base, a, sizeof base);
     for (unsigned i = m->n * EC_LIMB_BITS; i-- > 0;) {
         ec_mont_sqr(m, acc, acc);
         if ((exp[i / EC_LIMB_BITS] >> (i % EC_LIMB_BITS)) & 1) /* public exponent bit */
             ec_mont_mul(m, acc, acc, base);
     }
+#endif
     memcpy(r, acc, m->n * sizeof(ec_limb_t));
 }
 

@@ -15,12 +15,10 @@
 /* Window width for variable-base multiplication: 4 bits (8 table points)
  * with 64-bit limbs on hosts, 3 bits (4 points) with 32-bit limbs so a P-384
  * multiplication stays under 2 KB of stack on a microcontroller. The
- * fixed-base comb always uses 4-bit digits. */
+ * fixed-base comb uses EC_COMB_WINDOW-bit digits (ec_point.h). */
 #ifndef EC_WINDOW
 #define EC_WINDOW (EC_LIMB_BITS == 64 ? 4 : 3)
 #endif
-#define COMB_WINDOW 4
-#define COMB_TABLE 8
 #define MAX_DIGITS (EC_MAX_BITS / 3 + 2)
 /* Digits are kept two to a byte, as 4-bit two's complement. */
 #define PACKED_DIGITS ((MAX_DIGITS + 1) / 2)
@@ -109,28 +107,61 @@ void ec_mul(const ec_curve_t *c, ec_point_t *r, const uint8_t *k, const ec_point
 }
 
 #if MAMORI_EC_GTABLE
+#if EC_COMB_WINDOW > 4
+/* The comb's digits, too wide for a nibble, one per byte: k = sum d[i]
+ * 2^(w i) with d[i] in [-2^(w-1), 2^(w-1) - 1] (as recode()). */
+static size_t recode_comb(const ec_curve_t *c, int8_t *d, const uint8_t *k)
+{
+    const unsigned w = EC_COMB_WINDOW;
+    const size_t len = ec_curve_bytes(c), nd = (8 * len + w - 1) / w;
+    uint32_t carry = 0;
+    for (size_t i = 0; i <= nd; i++) {
+        uint32_t v = i < nd ? scalar_bits(k, len, i * w, w) + carry : carry; /* 0..2^w */
+        carry = (v + (1u << (w - 1))) >> w;
+        d[i] = (int8_t)(int32_t)(v - (carry << w));
+    }
+    return nd + 1;
+}
+
+static uint32_t comb_digit(const int8_t *d, size_t i, uint32_t *neg)
+{
+    uint32_t v = (uint32_t)(int32_t)d[i];
+    *neg = v >> 31;
+    return (v ^ (0u - *neg)) + *neg;
+}
+#define COMB_DIGIT_T int8_t
+#define COMB_DIGIT_N EC_COMB_DIGITS(EC_MAX_BITS)
+#define COMB_RECODE(c, d, k) recode_comb(c, d, k)
+#define COMB_DIGIT(d, i, neg) comb_digit(d, i, neg)
+#else
+#define COMB_DIGIT_T uint8_t
+#define COMB_DIGIT_N PACKED_DIGITS
+#define COMB_RECODE(c, d, k) recode(c, d, k, EC_COMB_WINDOW)
+#define COMB_DIGIT(d, i, neg) digit_abs(d, i, neg)
+#endif
+
 /* Comb over the precomputed table: digit i = 4 row + col multiplies
- * 16^(4 row) G, so k G = sum_col 16^col sum_row d[4 row + col] T[row],
- * evaluated by Horner's rule in col: 12 doublings and one mixed addition
- * per digit. */
+ * 2^(w (4 row + col)) G, so k G = sum_col 2^(w col) sum_row d[4 row + col]
+ * T[row] with T[row] = 2^(4 w row) G, evaluated by Horner's rule in col:
+ * 3 w doublings and one mixed addition per digit. */
 void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k)
 {
     const unsigned nl = c->p.n;
     ec_point_t q, t;
     ec_fe_t x, y;
-    uint8_t d[PACKED_DIGITS];
-    const size_t nd = recode(c, d, k, COMB_WINDOW);
+    COMB_DIGIT_T d[COMB_DIGIT_N];
+    const size_t nd = COMB_RECODE(c, d, k);
 
     ec_point_identity(c, &q);
     for (size_t col = 4; col-- > 0;) {
         if (col != 3)
-            ec_point_double_n(c, &q, &q, 4);
+            ec_point_double_n(c, &q, &q, EC_COMB_WINDOW);
         for (size_t row = 0; 4 * row + col < nd; row++) {
-            const ec_limb_t *entry = c->gtable + row * COMB_TABLE * 2 * nl;
-            uint32_t neg, mag = digit_abs(d, 4 * row + col, &neg);
+            const ec_limb_t *entry = c->gtable + row * EC_COMB_ENTRIES * 2 * nl;
+            uint32_t neg, mag = COMB_DIGIT(d, 4 * row + col, &neg);
             memset(x, 0, sizeof x);
             memset(y, 0, sizeof y);
-            for (size_t j = 0; j < COMB_TABLE; j++, entry += 2 * nl) {
+            for (size_t j = 0; j < EC_COMB_ENTRIES; j++, entry += 2 * nl) {
                 uint32_t hit = ct_eq32(mag, (uint32_t)j + 1);
                 ec_cmov(&c->p, x, entry, hit);
                 ec_cmov(&c->p, y, entry + nl, hit);

@@ -71,20 +71,21 @@ int mamori_ed25519_sign(uint8_t sig[MAMORI_ED25519_SIG_LEN], const void *msg, si
                         const uint8_t seed[MAMORI_ED25519_SEED_LEN],
                         const uint8_t pub[MAMORI_ED25519_PUB_LEN])
 {
-    uint8_t h[64], a_pub[32], r[32], k[32];
-    ed25519_point_t rp;
+    uint8_t h[64], a_pub[32], r[32];
+    ed25519_point_t ap, rp;
 
+    /* A = [a]B (to check pub against) and R = [r]B, encoded together. */
     expand_seed(h, seed);
-    public_from_scalar(a_pub, h);
+    nonce(r, h + 32, msg, len);
+    ed25519_scalarmult_base(&ap, h);
+    ed25519_scalarmult_base(&rp, r);
+    ed25519_point_encode2(a_pub, &ap, sig, &rp);
     /* The key check is folded in without branching on the derived key. */
     uint32_t key_ok = pub ? (uint32_t)mamori_ct_equal(pub, a_pub, 32) : 1u;
 
-    /* R = [r]B. */
-    nonce(r, h + 32, msg, len);
-    ed25519_scalarmult_base(&rp, r);
-    ed25519_point_encode(sig, &rp);
-
-    /* S = (r + k a) mod L. */
+    /* S = (r + k a) mod L; k takes the place of a_pub, which is read
+     * completely before k is written. */
+    uint8_t *k = a_pub;
     challenge(k, sig, a_pub, msg, len);
     sc25519_muladd(sig + 32, k, h, r);
 
@@ -94,6 +95,7 @@ int mamori_ed25519_sign(uint8_t sig[MAMORI_ED25519_SIG_LEN], const void *msg, si
         sig[i] &= keep;
     mamori_zeroize(h, sizeof h);
     mamori_zeroize(r, sizeof r);
+    mamori_zeroize(&ap, sizeof ap);
     mamori_zeroize(&rp, sizeof rp);
     return (int)(key_ok - 1u) & MAMORI_ERR_BADKEY;
 }

@@ -25,11 +25,13 @@ static const uint8_t D_BYTES[32] = {
 static const uint8_t SQRTM1_BYTES[32] = {
     0xb0, 0xa0, 0x0e, 0x4a, 0x27, 0x1b, 0xee, 0xc4, 0x78, 0xe4, 0x2f, 0xad, 0x06, 0x18, 0x43, 0x2f,
     0xa7, 0xd7, 0xfb, 0x3d, 0x99, 0x00, 0x4d, 0x2b, 0x0b, 0xdf, 0xc1, 0x4f, 0x80, 0x24, 0x83, 0x2b};
+#if !MAMORI_ED25519_TABLE
 static const uint8_t BX_BYTES[32] = {
     0x1a, 0xd5, 0x25, 0x8f, 0x60, 0x2d, 0x56, 0xc9, 0xb2, 0xa7, 0x25, 0x95, 0x60, 0xc7, 0x2c, 0x69,
     0x5c, 0xdc, 0xd6, 0xfd, 0x31, 0xe2, 0xa4, 0xc0, 0xfe, 0x53, 0x6e, 0xcd, 0xd3, 0x36, 0x69, 0x21};
 #define BY_LOW 0x58 /* y = 4/5 is 0x6666...6658 */
 #define BY_REST 0x66
+#endif
 
 static void point_identity(ed25519_point_t *p)
 {
@@ -39,6 +41,7 @@ static void point_identity(ed25519_point_t *p)
     f25519_set_u32(&p->t, 0);
 }
 
+#if !MAMORI_ED25519_TABLE
 static void point_base(ed25519_point_t *p)
 {
     uint8_t by[32];
@@ -49,6 +52,7 @@ static void point_base(ed25519_point_t *p)
     f25519_set_u32(&p->z, 1);
     f25519_mul(&p->t, &p->x, &p->y);
 }
+#endif
 
 static void to_cached(cached_t *c, const ed25519_point_t *p)
 {
@@ -81,8 +85,10 @@ static void point_add(ed25519_point_t *r, const ed25519_point_t *p, const cached
     f25519_mul(&r->y, &r->y, &b);
 }
 
-/* r = 2p (RFC 8032 §5.1.4 doubling). */
-static void point_dbl(ed25519_point_t *r, const ed25519_point_t *p)
+/* r = 2p (RFC 8032 §5.1.4 doubling). T is skipped when with_t is 0 (a
+ * public choice): doubling reads only X, Y, Z, so a chain of doublings needs
+ * T only before an addition. */
+static void point_dbl_t(ed25519_point_t *r, const ed25519_point_t *p, int with_t)
 {
     f25519_t a, b, c, h;
     f25519_sqr(&a, &p->x);
@@ -95,11 +101,14 @@ static void point_dbl(ed25519_point_t *r, const ed25519_point_t *p)
     f25519_sub(&r->x, &h, &r->x); /* E */
     f25519_sub(&r->y, &a, &b);    /* G */
     f25519_add(&r->z, &c, &r->y); /* F */
-    f25519_mul(&r->t, &r->x, &h);
+    if (with_t)
+        f25519_mul(&r->t, &r->x, &h);
     f25519_mul(&r->x, &r->x, &r->z);
     f25519_mul(&r->z, &r->z, &r->y);
     f25519_mul(&r->y, &r->y, &h);
 }
+
+static void point_dbl(ed25519_point_t *r, const ed25519_point_t *p) { point_dbl_t(r, p, 1); }
 
 /* Negates the cached point when neg is 1 (swap Y+X with Y-X, negate 2dT). */
 static void cached_cneg(cached_t *c, uint32_t neg)
@@ -110,6 +119,7 @@ static void cached_cneg(cached_t *c, uint32_t neg)
     f25519_cmov(&c->t2d, &t, neg);
 }
 
+#if !MAMORI_ED25519_TABLE
 static void cached_cmov(cached_t *r, const cached_t *a, uint32_t move)
 {
     f25519_cmov(&r->ypx, &a->ypx, move);
@@ -117,6 +127,7 @@ static void cached_cmov(cached_t *r, const cached_t *a, uint32_t move)
     f25519_cmov(&r->z2, &a->z2, move);
     f25519_cmov(&r->t2d, &a->t2d, move);
 }
+#endif
 
 int ed25519_point_y_canonical(const uint8_t in[32])
 {
@@ -173,17 +184,39 @@ int ed25519_point_decode(ed25519_point_t *p, const uint8_t in[32])
     return 0;
 }
 
-void ed25519_point_encode(uint8_t out[32], const ed25519_point_t *p)
+/* Encodes p given 1/Z (RFC 8032 §5.1.2). */
+static void encode_with_zinv(uint8_t out[32], const ed25519_point_t *p, const f25519_t *zi)
 {
-    f25519_t zi, x, y;
-    f25519_invert(&zi, &p->z);
-    f25519_mul(&x, &p->x, &zi);
-    f25519_mul(&y, &p->y, &zi);
+    f25519_t x, y;
+    f25519_mul(&x, &p->x, zi);
+    f25519_mul(&y, &p->y, zi);
     f25519_tobytes(out, &y);
     out[31] |= (uint8_t)(f25519_is_negative(&x) << 7);
-    mamori_zeroize(&zi, sizeof zi);
     mamori_zeroize(&x, sizeof x);
     mamori_zeroize(&y, sizeof y);
+}
+
+void ed25519_point_encode(uint8_t out[32], const ed25519_point_t *p)
+{
+    f25519_t zi;
+    f25519_invert(&zi, &p->z);
+    encode_with_zinv(out, p, &zi);
+    mamori_zeroize(&zi, sizeof zi);
+}
+
+void ed25519_point_encode2(uint8_t out_p[32], const ed25519_point_t *p, uint8_t out_q[32],
+                           const ed25519_point_t *q)
+{
+    f25519_t inv, zi;
+    /* One inversion for both: 1/Zp = Zq / (Zp Zq), 1/Zq = Zp / (Zp Zq). */
+    f25519_mul(&inv, &p->z, &q->z);
+    f25519_invert(&inv, &inv);
+    f25519_mul(&zi, &inv, &q->z);
+    encode_with_zinv(out_p, p, &zi);
+    f25519_mul(&zi, &inv, &p->z);
+    encode_with_zinv(out_q, q, &zi);
+    mamori_zeroize(&inv, sizeof inv);
+    mamori_zeroize(&zi, sizeof zi);
 }
 
 void ed25519_point_neg(ed25519_point_t *p)
@@ -208,6 +241,155 @@ static void recode_signed16(int8_t e[64], const uint8_t k[32])
     e[63] = (int8_t)(e[63] + carry); /* at most 8, as k < 2^255 */
 }
 
+#if MAMORI_ED25519_TABLE
+typedef ed25519_niels_t niels_t;
+
+/* Negates the entry when neg is 1 (swap y + x with y - x, negate 2dxy). */
+static void niels_cneg(niels_t *n, uint32_t neg)
+{
+    f25519_t t;
+    f25519_cswap(&n->ypx, &n->ymx, neg);
+    f25519_neg(&t, &n->xy2d);
+    f25519_cmov(&n->xy2d, &t, neg);
+}
+
+/* r = p + q, or p - q when neg is 1 (public), for an affine q: the addition
+ * of RFC 8032 §5.1.4 with Z2 = 1; -q swaps y + x with y - x and negates
+ * 2dxy, which swaps F and G. */
+static void point_madd_signed(ed25519_point_t *r, const ed25519_point_t *p, const niels_t *q,
+                              int neg)
+{
+    f25519_t a, b, c, d;
+    f25519_sub(&a, &p->y, &p->x);
+    f25519_mul(&a, &a, neg ? &q->ypx : &q->ymx);
+    f25519_add(&b, &p->y, &p->x);
+    f25519_mul(&b, &b, neg ? &q->ymx : &q->ypx);
+    f25519_mul(&c, &p->t, &q->xy2d);
+    f25519_add(&d, &p->z, &p->z);
+    f25519_sub(&r->x, &b, &a); /* E */
+    if (neg) {
+        f25519_add(&r->z, &d, &c); /* F */
+        f25519_sub(&r->y, &d, &c); /* G */
+    } else {
+        f25519_sub(&r->z, &d, &c);
+        f25519_add(&r->y, &d, &c);
+    }
+    f25519_add(&b, &b, &a); /* H */
+    f25519_mul(&r->t, &r->x, &b);
+    f25519_mul(&r->x, &r->x, &r->z);
+    f25519_mul(&r->z, &r->z, &r->y);
+    f25519_mul(&r->y, &r->y, &b);
+}
+
+/* r += e 16^(2 row) B for a digit e in [-8, 8]: every entry of the row is
+ * read and masked, so the address pattern does not depend on e. n is the
+ * caller's scratch (wiped once by the caller). */
+static void comb_add(ed25519_point_t *r, size_t row, int8_t e, niels_t *n)
+{
+    uint32_t digit = (uint32_t)(int32_t)e;
+    uint32_t neg = digit >> 31;
+    uint32_t abs = (digit ^ (0u - neg)) + neg;
+    f25519_set_u32(&n->ypx, 1); /* digit 0: the identity (1, 1, 0) */
+    f25519_set_u32(&n->ymx, 1);
+    f25519_set_u32(&n->xy2d, 0);
+    for (uint32_t j = 0; j < 8; j++) {
+        uint32_t hit = mamori_ct_is_zero32(abs ^ (j + 1));
+        f25519_cmov(&n->ypx, &ed25519_btable[row][j].ypx, hit);
+        f25519_cmov(&n->ymx, &ed25519_btable[row][j].ymx, hit);
+        f25519_cmov(&n->xy2d, &ed25519_btable[row][j].xy2d, hit);
+    }
+    niels_cneg(n, neg);
+    point_madd_signed(r, r, n, 0);
+}
+
+/* Comb: k = sum e[i] 16^i, split by parity of i, so
+ * [k]B = 16 sum_odd e[i] 16^(i-1) B + sum_even e[i] 16^i B with every
+ * 16^(2 row) B multiple in the table: 64 mixed additions, 4 doublings. */
+void ed25519_scalarmult_base(ed25519_point_t *r, const uint8_t k[32])
+{
+    int8_t e[64];
+    niels_t n;
+    recode_signed16(e, k);
+    point_identity(r);
+    for (size_t i = 1; i < 64; i += 2)
+        comb_add(r, i / 2, e[i], &n);
+    for (int d = 0; d < 4; d++)
+        point_dbl_t(r, r, d == 3);
+    for (size_t i = 0; i < 64; i += 2)
+        comb_add(r, i / 2, e[i], &n);
+    mamori_zeroize(e, sizeof e);
+    mamori_zeroize(&n, sizeof n);
+}
+
+/* Width-w NAF of k < 2^253 (Hankerson-Menezes-Vanstone, alg. 3.35): every
+ * nonzero digit is odd, below 2^(w-1) in magnitude, and followed by at least
+ * w - 1 zeros. */
+static void wnaf(int8_t naf[256], const uint8_t k[32], int w)
+{
+    int carry = 0;
+    memset(naf, 0, 256);
+    for (int i = 0; i < 256;) {
+        int bit = (k[i >> 3] >> (i & 7)) & 1;
+        if (bit == carry) {
+            i++;
+            continue;
+        }
+        int window = carry;
+        for (int b = 0; b < w && i + b < 256; b++)
+            window += ((k[(i + b) >> 3] >> ((i + b) & 7)) & 1) << b;
+        carry = window >> (w - 1); /* window is odd and below 2^w */
+        naf[i] = (int8_t)(window - (carry << w));
+        i += w;
+    }
+}
+
+/* Width of the NAF of the variable point A: 8 precomputed multiples with
+ * 64-bit limbs, 4 with 32-bit limbs (half the stack). B uses width 7 over
+ * ed25519_bodd. */
+#define A_WINDOW (F25519_LIMBS == 5 ? 5 : 4)
+#define A_TABLE (1 << (A_WINDOW - 2))
+
+void ed25519_double_scalarmult_vartime(ed25519_point_t *p, const uint8_t a[32],
+                                       const uint8_t b[32])
+{
+    int8_t naf_a[256], naf_b[256];
+    cached_t table_a[A_TABLE], twice;
+    ed25519_point_t q;
+
+    wnaf(naf_a, a, A_WINDOW);
+    wnaf(naf_b, b, 7);
+    /* table_a[j] = (2j + 1) A */
+    to_cached(&table_a[0], p);
+    point_dbl(&q, p);
+    to_cached(&twice, &q);
+    q = *p;
+    for (int j = 1; j < A_TABLE; j++) {
+        point_add(&q, &q, &twice);
+        to_cached(&table_a[j], &q);
+    }
+
+    int top = 255;
+    while (top >= 0 && (naf_a[top] | naf_b[top]) == 0)
+        top--;
+    point_identity(p);
+    for (int i = top; i >= 0; i--) {
+        point_dbl_t(p, p, (naf_a[i] | naf_b[i]) != 0);
+        if (naf_a[i] != 0) {
+            /* the entry is negated in place for a negative digit (no copy:
+             * less stack) */
+            int d = naf_a[i];
+            cached_t *m = &table_a[(d < 0 ? -d : d) / 2];
+            cached_cneg(m, d < 0);
+            point_add(p, p, m);
+            cached_cneg(m, d < 0);
+        }
+        if (naf_b[i] != 0) {
+            int d = naf_b[i];
+            point_madd_signed(p, p, &ed25519_bodd[(d < 0 ? -d : d) / 2], d < 0);
+        }
+    }
+}
+#else
 void ed25519_scalarmult_base(ed25519_point_t *r, const uint8_t k[32])
 {
     cached_t table[8], c; /* table[j] = (j + 1) B */
@@ -224,7 +406,7 @@ void ed25519_scalarmult_base(ed25519_point_t *r, const uint8_t k[32])
     point_identity(r);
     for (int i = 63; i >= 0; i--) {
         for (int n = 0; n < 4; n++)
-            point_dbl(r, r);
+            point_dbl_t(r, r, n == 3);
         /* c = |e[i]| B by scanning every entry, then negated if e[i] < 0. */
         uint32_t digit = (uint32_t)(int32_t)e[i];
         uint32_t neg = digit >> 31;
@@ -309,10 +491,12 @@ void ed25519_double_scalarmult_vartime(ed25519_point_t *p, const uint8_t a[32],
         top--;
     point_identity(p);
     for (int i = top; i >= 0; i--) {
-        point_dbl(p, p);
+        point_dbl_t(p, p, naf[i] != 0);
         add_naf_digit(p, table_a, naf[i] & 15u);
         add_naf_digit(p, table_b, naf[i] >> 4);
     }
 }
+
+#endif /* MAMORI_ED25519_TABLE */
 
 #endif

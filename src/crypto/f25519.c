@@ -16,8 +16,6 @@
 /* ---- five 51-bit limbs, products in unsigned __int128 ------------------
  * Invariant between calls: every limb is below 2^52. */
 
-typedef unsigned __int128 u128;
-#define MASK51 ((uint64_t)0x7ffffffffffff)
 
 static uint64_t load64_le(const uint8_t *p)
 {
@@ -33,42 +31,15 @@ static void store64_le(uint8_t *p, uint64_t w)
         p[i] = (uint8_t)(w >> (8 * i));
 }
 
-/* Carries limb to limb and folds the top carry back as 19 times it: limbs
- * below 2^63 come out below 2^51 (limb 0 below 2^51 + 19 * 2^12). */
-static void carry51(uint64_t v[5])
-{
-    for (int i = 0; i < 4; i++) {
-        v[i + 1] += v[i] >> 51;
-        v[i] &= MASK51;
-    }
-    v[0] += 19 * (v[4] >> 51);
-    v[4] &= MASK51;
-}
-
-/* Carries five wide column sums into r (all limbs < 2^52 afterwards). */
-static void reduce_wide(f25519_t *r, u128 t[5])
-{
-    for (int i = 0; i < 4; i++) {
-        t[i + 1] += (uint64_t)(t[i] >> 51);
-        t[i] = (uint64_t)t[i] & MASK51;
-    }
-    u128 low = (uint64_t)t[0] + (t[4] >> 51) * 19;
-    r->v[0] = (uint64_t)low & MASK51;
-    r->v[1] = (uint64_t)t[1] + (uint64_t)(low >> 51);
-    r->v[2] = (uint64_t)t[2];
-    r->v[3] = (uint64_t)t[3];
-    r->v[4] = (uint64_t)t[4] & MASK51;
-}
-
 void f25519_frombytes(f25519_t *r, const uint8_t in[32])
 {
     uint64_t w0 = load64_le(in), w1 = load64_le(in + 8);
     uint64_t w2 = load64_le(in + 16), w3 = load64_le(in + 24);
-    r->v[0] = w0 & MASK51;
-    r->v[1] = ((w0 >> 51) | (w1 << 13)) & MASK51;
-    r->v[2] = ((w1 >> 38) | (w2 << 26)) & MASK51;
-    r->v[3] = ((w2 >> 25) | (w3 << 39)) & MASK51;
-    r->v[4] = (w3 >> 12) & MASK51; /* drops bit 255 */
+    r->v[0] = w0 & F25519_MASK51;
+    r->v[1] = ((w0 >> 51) | (w1 << 13)) & F25519_MASK51;
+    r->v[2] = ((w1 >> 38) | (w2 << 26)) & F25519_MASK51;
+    r->v[3] = ((w2 >> 25) | (w3 << 39)) & F25519_MASK51;
+    r->v[4] = (w3 >> 12) & F25519_MASK51; /* drops bit 255 */
 }
 
 void f25519_tobytes(uint8_t out[32], const f25519_t *a)
@@ -76,8 +47,8 @@ void f25519_tobytes(uint8_t out[32], const f25519_t *a)
     uint64_t v[5];
     for (int i = 0; i < 5; i++)
         v[i] = a->v[i];
-    carry51(v);
-    carry51(v); /* now the value is below 2^255 + 19 < 2p */
+    f25519_carry51(v);
+    f25519_carry51(v); /* now the value is below 2^255 + 19 < 2p */
     /* q = floor((v + 19) / 2^255) is 1 exactly when v >= p. */
     uint64_t q = (v[0] + 19) >> 51;
     for (int i = 1; i < 5; i++)
@@ -85,78 +56,13 @@ void f25519_tobytes(uint8_t out[32], const f25519_t *a)
     v[0] += 19 * q;
     for (int i = 0; i < 4; i++) {
         v[i + 1] += v[i] >> 51;
-        v[i] &= MASK51;
+        v[i] &= F25519_MASK51;
     }
-    v[4] &= MASK51; /* subtracts q * 2^255 */
+    v[4] &= F25519_MASK51; /* subtracts q * 2^255 */
     store64_le(out, v[0] | (v[1] << 51));
     store64_le(out + 8, (v[1] >> 13) | (v[2] << 38));
     store64_le(out + 16, (v[2] >> 26) | (v[3] << 25));
     store64_le(out + 24, (v[3] >> 39) | (v[4] << 12));
-}
-
-void f25519_set_u32(f25519_t *r, uint32_t x)
-{
-    r->v[0] = x;
-    for (int i = 1; i < 5; i++)
-        r->v[i] = 0;
-}
-
-void f25519_add(f25519_t *r, const f25519_t *a, const f25519_t *b)
-{
-    for (int i = 0; i < 5; i++)
-        r->v[i] = a->v[i] + b->v[i];
-    carry51(r->v);
-}
-
-void f25519_sub(f25519_t *r, const f25519_t *a, const f25519_t *b)
-{
-    /* Adds 4p first so no limb goes negative (b's limbs are below 2^52). */
-    r->v[0] = a->v[0] + ((MASK51 - 18) << 2) - b->v[0];
-    for (int i = 1; i < 5; i++)
-        r->v[i] = a->v[i] + (MASK51 << 2) - b->v[i];
-    carry51(r->v);
-}
-
-void f25519_mul(f25519_t *r, const f25519_t *a, const f25519_t *b)
-{
-    const uint64_t *x = a->v, *y = b->v;
-    uint64_t y19[5];
-    for (int i = 0; i < 5; i++)
-        y19[i] = 19 * y[i];
-    u128 t[5];
-    t[0] = (u128)x[0] * y[0] + (u128)x[1] * y19[4] + (u128)x[2] * y19[3] +
-           (u128)x[3] * y19[2] + (u128)x[4] * y19[1];
-    t[1] = (u128)x[0] * y[1] + (u128)x[1] * y[0] + (u128)x[2] * y19[4] +
-           (u128)x[3] * y19[3] + (u128)x[4] * y19[2];
-    t[2] = (u128)x[0] * y[2] + (u128)x[1] * y[1] + (u128)x[2] * y[0] +
-           (u128)x[3] * y19[4] + (u128)x[4] * y19[3];
-    t[3] = (u128)x[0] * y[3] + (u128)x[1] * y[2] + (u128)x[2] * y[1] +
-           (u128)x[3] * y[0] + (u128)x[4] * y19[4];
-    t[4] = (u128)x[0] * y[4] + (u128)x[1] * y[3] + (u128)x[2] * y[2] +
-           (u128)x[3] * y[1] + (u128)x[4] * y[0];
-    reduce_wide(r, t);
-}
-
-void f25519_sqr(f25519_t *r, const f25519_t *a)
-{
-    const uint64_t *x = a->v;
-    uint64_t d0 = 2 * x[0], d1 = 2 * x[1];
-    uint64_t x3_19 = 19 * x[3], x4_19 = 19 * x[4];
-    u128 t[5];
-    t[0] = (u128)x[0] * x[0] + (u128)(2 * x[1]) * x4_19 + (u128)(2 * x[2]) * x3_19;
-    t[1] = (u128)d0 * x[1] + (u128)(2 * x[2]) * x4_19 + (u128)x[3] * x3_19;
-    t[2] = (u128)d0 * x[2] + (u128)x[1] * x[1] + (u128)(2 * x[3]) * x4_19;
-    t[3] = (u128)d0 * x[3] + (u128)d1 * x[2] + (u128)x[4] * x4_19;
-    t[4] = (u128)d0 * x[4] + (u128)d1 * x[3] + (u128)x[2] * x[2];
-    reduce_wide(r, t);
-}
-
-void f25519_mul_small(f25519_t *r, const f25519_t *a, uint32_t k)
-{
-    u128 t[5];
-    for (int i = 0; i < 5; i++)
-        t[i] = (u128)a->v[i] * k;
-    reduce_wide(r, t);
 }
 
 #else
@@ -286,8 +192,10 @@ void f25519_mul_small(f25519_t *r, const f25519_t *a, uint32_t k)
 
 #endif
 
-/* ---- representation-independent operations ----------------------------- */
+/* ---- representation-independent operations (neg, cswap and cmov are
+ * inline in f25519_64.h for five limbs) ----------------------------------- */
 
+#if F25519_LIMBS != 5
 void f25519_neg(f25519_t *r, const f25519_t *a)
 {
     f25519_t zero;
@@ -311,6 +219,7 @@ void f25519_cmov(f25519_t *r, const f25519_t *a, uint32_t move)
     for (int i = 0; i < F25519_LIMBS; i++)
         r->v[i] ^= mask & (r->v[i] ^ a->v[i]);
 }
+#endif
 
 static void sqr_n(f25519_t *r, const f25519_t *a, int n)
 {

@@ -35,19 +35,24 @@ void f25519_frombytes(f25519_t *r, const uint8_t in[32]);
 /* Stores the canonical (fully reduced) little-endian encoding. */
 void f25519_tobytes(uint8_t out[32], const f25519_t *a);
 
+#if F25519_LIMBS == 5
+/* Inline definitions of the functions declared in the #else branch (same
+ * contracts), so the point and ladder formulas need no call per operation. */
+#include "crypto/f25519_64.h"
+#else
 void f25519_set_u32(f25519_t *r, uint32_t x);
 void f25519_add(f25519_t *r, const f25519_t *a, const f25519_t *b);
 void f25519_sub(f25519_t *r, const f25519_t *a, const f25519_t *b);
-void f25519_neg(f25519_t *r, const f25519_t *a);
 void f25519_mul(f25519_t *r, const f25519_t *a, const f25519_t *b);
 void f25519_sqr(f25519_t *r, const f25519_t *a);
 /* r = a * k for a small constant k < 2^17. */
 void f25519_mul_small(f25519_t *r, const f25519_t *a, uint32_t k);
-
+void f25519_neg(f25519_t *r, const f25519_t *a);
 /* Swaps a and b when swap is 1; swap must be 0 or 1. */
 void f25519_cswap(f25519_t *a, f25519_t *b, uint32_t swap);
 /* r = a when move is 1; move must be 0 or 1. */
 void f25519_cmov(f25519_t *r, const f25519_t *a, uint32_t move);
+#endif
 
 /* r = a^(p-2), i.e. 1/a (and 0 for a = 0). */
 void f25519_invert(f25519_t *r, const f25519_t *a);

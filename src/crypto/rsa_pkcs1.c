@@ -1,5 +1,6 @@
-/* RSASSA-PKCS1-v1_5 verification (RFC 8017 §8.2.2): rebuild the one valid
- * encoded message and compare it whole, so no parser ever sees the padding. */
+/* RSASSA-PKCS1-v1_5 verification (RFC 8017 §8.2.2): every byte of the
+ * recovered message is compared with the one valid encoding, so no parser
+ * ever sees the padding. */
 #include "crypto/rsa_internal.h"
 
 #if MAMORI_RSA
@@ -36,7 +37,7 @@ static int write_digest_info(mamori_wr_t *wr, mamori_hash_id_t hash, size_t hlen
 int mamori_rsa_pkcs1_verify(const mamori_rsa_public_t *key, mamori_hash_id_t hash,
                             const uint8_t *digest, const uint8_t *sig, size_t sig_len)
 {
-    uint8_t em[MAMORI_RSA_MAX_BYTES], expected[MAMORI_RSA_MAX_BYTES];
+    uint8_t em[MAMORI_RSA_MAX_BYTES], tail[19 + MAMORI_HASH_MAX_LEN];
     mamori_rsa_pub_info_t info;
     size_t hlen = mamori_hash_len(hash);
     if (hlen == 0)
@@ -47,24 +48,22 @@ int mamori_rsa_pkcs1_verify(const mamori_rsa_public_t *key, mamori_hash_id_t has
     if (rc != MAMORI_OK)
         return rc;
 
-    /* EMSA-PKCS1-v1_5 (§9.2): 00 01 FF..FF 00 DigestInfo, at least 8 FF. */
-    const size_t t_len = 19 + hlen;
-    if (info.n_len < t_len + 11)
+    /* EMSA-PKCS1-v1_5 (§9.2): 00 01 FF..FF 00 T with T = DigestInfo, at
+     * least 8 FF. Only T is built; the rest is checked in place. */
+    const size_t t_len = 19 + hlen, k = info.n_len;
+    if (k < t_len + 11)
         return MAMORI_ERR_BADSIG;
     mamori_wr_t wr;
-    mamori_wr_init(&wr, expected, info.n_len);
-    mamori_wr_u8(&wr, 0x00);
-    mamori_wr_u8(&wr, 0x01);
-    uint8_t *ps = mamori_wr_reserve(&wr, info.n_len - t_len - 3);
-    if (ps)
-        for (size_t i = 0; i < info.n_len - t_len - 3; i++)
-            ps[i] = 0xff;
-    mamori_wr_u8(&wr, 0x00);
+    mamori_wr_init(&wr, tail, t_len);
     rc = write_digest_info(&wr, hash, hlen);
     mamori_wr_bytes(&wr, digest, hlen);
-    if (rc != MAMORI_OK || !mamori_wr_ok(&wr) || wr.pos != info.n_len)
+    if (rc != MAMORI_OK || !mamori_wr_ok(&wr) || wr.pos != t_len)
         return rc != MAMORI_OK ? rc : MAMORI_ERR_BADSIG;
-    return mamori_ct_equal(em, expected, info.n_len) ? MAMORI_OK : MAMORI_ERR_BADSIG;
+    uint8_t diff = (uint8_t)(em[0] | (em[1] ^ 0x01) | em[k - t_len - 1]);
+    for (size_t i = 2; i < k - t_len - 1; i++)
+        diff |= (uint8_t)(em[i] ^ 0xff);
+    return diff == 0 && mamori_ct_equal(em + k - t_len, tail, t_len) ? MAMORI_OK
+                                                                      : MAMORI_ERR_BADSIG;
 }
 
 #endif

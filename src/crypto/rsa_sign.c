@@ -11,17 +11,49 @@
 
 #include <string.h>
 
-#define FULL MAMORI_BN_MAX_LIMBS
-#define HALF (MAMORI_BN_MAX_LIMBS / 2 + 1) /* a prime may be one limb over n/2 */
-
+/* The numbers of a signature, carved from the caller's work buffer: "full"
+ * ones have the modulus's limb count, "half" ones one limb more than half of
+ * it (a prime may be one limb over n/2). */
 typedef struct {
-    mamori_limb_t n[FULL], r2n[FULL], c[FULL], blind[FULL], cb[FULL], f[FULL], t[FULL];
-    mamori_limb_t p[HALF], q[HALF], r2[HALF], exp[HALF], base[HALF], x[HALF], inv[HALF];
-    mamori_limb_t mp[HALF], mq[HALF];
-    mamori_limb_t tmp[2 * FULL]; /* >= 3 * HALF */
-    mamori_limb_t table[MAMORI_BN_TABLE_SIZE * HALF];
-    mamori_limb_t prod[2 * HALF];
+    mamori_limb_t *n, *r2n, *c, *blind, *cb, *f, *t;                   /* full */
+    mamori_limb_t *p, *q, *r2, *exp, *base, *x, *inv, *mp, *mq;        /* half */
+    mamori_limb_t *tmp;   /* 2 full, >= 3 half */
+    mamori_limb_t *table; /* MAMORI_BN_TABLE_SIZE half */
+    mamori_limb_t *prod;  /* 2 half */
 } rsa_sign_ws_t;
+
+#define WS_FULL 10 /* 7 numbers, tmp, and the encoded message (bytes) */
+#define WS_HALF (9 + MAMORI_BN_TABLE_SIZE + 2)
+
+static size_t half_limbs(size_t full) { return full / 2 + 1; }
+
+/* Points ws into work (aligned up for limbs); NULL em if work_len is too
+ * small. Returns the encoded message buffer (full limbs' worth of bytes). */
+static uint8_t *ws_carve(rsa_sign_ws_t *ws, uint8_t *work, size_t work_len, size_t full,
+                         size_t *used)
+{
+    const size_t half = half_limbs(full), align = sizeof(mamori_limb_t);
+    size_t skip = (align - (size_t)((uintptr_t)work % align)) % align;
+    size_t need = skip + (WS_FULL * full + WS_HALF * half) * sizeof(mamori_limb_t);
+    if (work == NULL || work_len < need)
+        return NULL;
+    mamori_limb_t *l = (mamori_limb_t *)(void *)(work + skip);
+    mamori_limb_t **fulls[] = {&ws->n, &ws->r2n, &ws->c, &ws->blind, &ws->cb, &ws->f, &ws->t};
+    mamori_limb_t **halves[] = {&ws->p, &ws->q, &ws->r2, &ws->exp, &ws->base, &ws->x, &ws->inv,
+                                &ws->mp, &ws->mq};
+    for (size_t i = 0; i < sizeof fulls / sizeof fulls[0]; i++, l += full)
+        *fulls[i] = l;
+    for (size_t i = 0; i < sizeof halves / sizeof halves[0]; i++, l += half)
+        *halves[i] = l;
+    ws->tmp = l;
+    l += 2 * full;
+    ws->table = l;
+    l += MAMORI_BN_TABLE_SIZE * half;
+    ws->prod = l;
+    l += 2 * half;
+    *used = need;
+    return (uint8_t *)l;
+}
 
 typedef struct {
     const uint8_t *prime, *exp;
@@ -104,11 +136,11 @@ static int rsa_private(rsa_sign_ws_t *ws, const mamori_rsa_private_t *key,
 
 int mamori_rsa_pss_sign(const mamori_rsa_private_t *key, mamori_hash_id_t hash,
                         const uint8_t *digest, size_t salt_len, uint8_t *sig, size_t sig_cap,
-                        mamori_rng_fn rng, void *rng_ctx)
+                        mamori_rng_fn rng, void *rng_ctx, uint8_t *work, size_t work_len)
 {
     rsa_sign_ws_t ws;
-    uint8_t em[MAMORI_RSA_MAX_BYTES];
     mamori_rsa_pub_info_t info;
+    size_t used = 0;
 
     if (!key || !digest || !sig || !rng)
         return MAMORI_ERR_INVAL;
@@ -119,9 +151,13 @@ int mamori_rsa_pss_sign(const mamori_rsa_private_t *key, mamori_hash_id_t hash,
         return rc;
     if (sig_cap < info.n_len)
         return MAMORI_ERR_BUFSIZE;
+    const size_t full = MAMORI_BN_LIMBS(info.bits), half = half_limbs(full);
+    uint8_t *em = ws_carve(&ws, work, work_len, full, &used);
+    if (em == NULL)
+        return MAMORI_ERR_BUFSIZE;
     /* The buffers bound the CRT values by length alone (their values are
      * secret); wrong values are caught by the fault check. */
-    const size_t half_cap = HALF * MAMORI_BN_LIMB_BYTES;
+    const size_t half_cap = half * MAMORI_BN_LIMB_BYTES;
     if (!key->p || !key->q || !key->dp || !key->dq || !key->qinv || key->p_len == 0 ||
         key->q_len == 0 || key->dp_len == 0 || key->dq_len == 0 || key->qinv_len == 0 ||
         key->p_len > half_cap || key->q_len > half_cap || key->dp_len > limbs_for(key->p_len) * MAMORI_BN_LIMB_BYTES ||
@@ -135,12 +171,11 @@ int mamori_rsa_pss_sign(const mamori_rsa_private_t *key, mamori_hash_id_t hash,
     em[0] = 0;
     rc = mamori_rsa_pss_encode(em + info.n_len - em_len, em_bits, hash, digest, salt_len, rng,
                                rng_ctx);
-    if (rc != MAMORI_OK)
-        return rc;
     /* rsa_private() leaves sig zeroed on failure; its result is not branched
      * on here because it depends on the secret key. */
-    rc = rsa_private(&ws, key, &info, em, sig, rng, rng_ctx);
-    mamori_zeroize(&ws, sizeof ws);
+    if (rc == MAMORI_OK)
+        rc = rsa_private(&ws, key, &info, em, sig, rng, rng_ctx);
+    mamori_zeroize(work, used);
     return rc;
 }
 

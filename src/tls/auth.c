@@ -291,11 +291,13 @@ int tls_write_cv(mamori_tls_t *t, bool server, mamori_wr_t *wr, const uint8_t *t
     case MAMORI_TLS_SIG_RSA_PSS_RSAE_SHA384:
     case MAMORI_TLS_SIG_RSA_PSS_RSAE_SHA512: {
         mamori_rsa_private_t key;
+        /* the signer's numbers (on this stack, as before the work argument) */
+        uint8_t work[MAMORI_RSA_SIGN_WORK_SIZE(MAMORI_RSA_MAX_BITS)];
         err = mamori_rsa_private_parse(&key, id->key, id->key_len);
         if (err == 0) {
             uint8_t *sig = mamori_wr_reserve(wr, key.n_len);
             err = sig ? mamori_rsa_pss_sign(&key, h, digest, mamori_hash_len(h), sig, key.n_len,
-                                            t->cfg->rng, t->cfg->rng_ctx)
+                                            t->cfg->rng, t->cfg->rng_ctx, work, sizeof work)
                       : MAMORI_ERR_BUFSIZE;
         }
         break;

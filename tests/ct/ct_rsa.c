@@ -11,6 +11,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static uint8_t rsa_work[MAMORI_RSA_SIGN_WORK_SIZE(MAMORI_RSA_MAX_BITS)];
+
 static int test_rng(void *ctx, void *out, size_t len)
 {
     uint32_t *state = ctx;
@@ -48,7 +50,7 @@ static void sign_with_secret_key(const char *name)
     VALGRIND_MAKE_MEM_UNDEFINED(key.qinv, key.qinv_len);
     uint32_t seed = 99;
     int rc = mamori_rsa_pss_sign(&key, MAMORI_HASH_SHA256, digest, 32, sig, sizeof sig, test_rng,
-                                 &seed);
+                                 &seed, rsa_work, sizeof rsa_work);
     /* The signature and the fault-check verdict are public once released. */
     VALGRIND_MAKE_MEM_DEFINED(&rc, sizeof rc);
     VALGRIND_MAKE_MEM_DEFINED(sig, sizeof sig);

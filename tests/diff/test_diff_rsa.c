@@ -15,6 +15,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static uint8_t rsa_work[MAMORI_RSA_SIGN_WORK_SIZE(MAMORI_RSA_MAX_BITS)];
+
 #define ITERATIONS 8
 
 static uint32_t rng_state = 0x12345678;
@@ -120,7 +122,7 @@ static void exercise(EVP_PKEY *pkey, const char *label)
 
         /* mamori PSS -> OpenSSL. */
         CHECK_EQ(mamori_rsa_pss_sign(&k->priv, hash, digest, salt, sig, sizeof sig, test_rng,
-                                     NULL),
+                                     NULL, rsa_work, sizeof rsa_work),
                  MAMORI_OK);
         ctx = pkey_ctx(pkey, 0, hash, 1, (int)salt);
         rc = EVP_PKEY_verify(ctx, sig, k->pub.n_len, digest, hlen);

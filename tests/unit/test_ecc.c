@@ -59,12 +59,12 @@ static void test_curve_constants(const ec_curve_t *c)
     ec_point_t base = g;
     for (size_t row = 0; row < rows; row++) {
         q = base;
-        for (size_t j = 0; j < 8; j++) {
-            const ec_limb_t *e = c->gtable + (row * 8 + j) * 2 * nl;
+        for (size_t j = 0; j < EC_COMB_ENTRIES; j++) {
+            const ec_limb_t *e = c->gtable + (row * EC_COMB_ENTRIES + j) * 2 * nl;
             bad += !point_is(c, &q, e, e + nl);
             ec_point_add(c, &q, &q, &base);
         }
-        ec_point_double_n(c, &base, &base, 16);
+        ec_point_double_n(c, &base, &base, 4 * EC_COMB_WINDOW);
     }
     CHECK_EQ(bad, 0);
 #endif

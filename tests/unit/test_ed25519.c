@@ -1,6 +1,7 @@
 /* Ed25519 known answers: RFC 8032 §7.1, strictness edge cases, Wycheproof. */
 #include "check.h"
 #include "crypto/ed25519_point.h"
+#include "crypto/f25519.h"
 #include "kv.h"
 #include "mamori/ed25519.h"
 #include "mamori/error.h"
@@ -212,8 +213,65 @@ static void test_wycheproof(void)
     CHECK(valid > 0 && invalid > 0);
 }
 
+#if MAMORI_ED25519_TABLE
+/* Checks one table entry against m B computed by the variable-base NAF
+ * (which builds its multiples of the point at run time, not from tables). */
+static int table_entry_ok(const ed25519_niels_t *e, const uint8_t m[32])
+{
+    static const uint8_t zero[32];
+    uint8_t b_enc[32], enc[32], got[96], want[96];
+    ed25519_point_t p;
+    f25519_t d, t;
+
+    memset(b_enc, 0x66, sizeof b_enc);
+    b_enc[0] = 0x58; /* B: y = 4/5, x positive (RFC 8032 §5.1) */
+    CHECK_EQ(ed25519_point_decode(&p, b_enc), 0);
+    ed25519_double_scalarmult_vartime(&p, m, zero);
+    ed25519_point_encode(enc, &p);
+    CHECK_EQ(ed25519_point_decode(&p, enc), 0); /* affine: z = 1, t = x y */
+
+    /* d = -121665 / 121666 */
+    f25519_set_u32(&t, 121666);
+    f25519_invert(&t, &t);
+    f25519_set_u32(&d, 121665);
+    f25519_neg(&d, &d);
+    f25519_mul(&d, &d, &t);
+    f25519_add(&t, &p.y, &p.x);
+    f25519_tobytes(want, &t);
+    f25519_sub(&t, &p.y, &p.x);
+    f25519_tobytes(want + 32, &t);
+    f25519_add(&d, &d, &d);
+    f25519_mul(&t, &p.t, &d);
+    f25519_tobytes(want + 64, &t);
+    f25519_tobytes(got, &e->ypx);
+    f25519_tobytes(got + 32, &e->ymx);
+    f25519_tobytes(got + 64, &e->xy2d);
+    return memcmp(got, want, 96) == 0;
+}
+
+/* Every entry of the generated tables (scripts/gen_ed25519_table.py). */
+static void test_base_tables(void)
+{
+    unsigned bad = 0;
+    for (int i = 0; i < 32; i++) {
+        for (int j = 0; j < 8; j++) {
+            uint8_t m[32] = {0}; /* (j + 1) 16^(2 i) = (j + 1) 2^(8 i) */
+            m[i] = (uint8_t)(j + 1);
+            bad += !table_entry_ok(&ed25519_btable[i][j], m);
+        }
+        uint8_t m[32] = {0};
+        m[0] = (uint8_t)(2 * i + 1);
+        bad += !table_entry_ok(&ed25519_bodd[i], m);
+    }
+    CHECK_EQ(bad, 0u);
+}
+#endif
+
 int main(void)
 {
+#if MAMORI_ED25519_TABLE
+    test_base_tables();
+#endif
     test_rfc8032();
     test_strictness();
     test_wycheproof();

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 
+static uint8_t rsa_work[MAMORI_RSA_SIGN_WORK_SIZE(MAMORI_RSA_MAX_BITS)];
+
 static mamori_hash_id_t hash_by_name(const char *name)
 {
     if (!strcmp(name, "SHA-256") || !strcmp(name, "sha256"))
@@ -155,7 +157,8 @@ static void check_fault(const mamori_rsa_private_t *key, const uint8_t *der, siz
     bad.dq = copy + (key->dq - der);
     bad.qinv = copy + (key->qinv - der);
     memset(sig, 0xa5, sizeof sig);
-    CHECK_EQ(mamori_rsa_pss_sign(&bad, hash, digest, 32, sig, sizeof sig, test_rng, &seed),
+    CHECK_EQ(mamori_rsa_pss_sign(&bad, hash, digest, 32, sig, sizeof sig, test_rng, &seed,
+                                 rsa_work, sizeof rsa_work),
              MAMORI_ERR_FAULT);
     uint8_t zeros[MAMORI_RSA_MAX_BYTES] = {0};
     CHECK_MEM(sig, zeros, key->n_len);
@@ -191,10 +194,14 @@ static void test_known_answers(void)
         /* An empty salt makes PSS deterministic: our signature must equal
          * OpenSSL's byte for byte. */
         uint32_t seed = 1;
-        CHECK_EQ(mamori_rsa_pss_sign(&key, hash, digest, 0, sig, sizeof sig, test_rng, &seed),
+        CHECK_EQ(mamori_rsa_pss_sign(&key, hash, digest, 0, sig, sizeof sig, test_rng, &seed,
+                                     rsa_work, sizeof rsa_work),
                  MAMORI_OK);
         CHECK_MEM(sig, pss0, pss0_len);
-        CHECK_EQ(mamori_rsa_pss_sign(&key, hash, digest, hlen, sig, sizeof sig, test_rng, &seed),
+        /* The documented work size suffices at any alignment. */
+        const size_t work_len = MAMORI_RSA_SIGN_WORK_SIZE(8 * key.n_len) - 1;
+        CHECK_EQ(mamori_rsa_pss_sign(&key, hash, digest, hlen, sig, sizeof sig, test_rng, &seed,
+                                     rsa_work + 1, work_len),
                  MAMORI_OK);
         CHECK_EQ(mamori_rsa_pss_verify(&pub, hash, hash, hlen, digest, sig, key.n_len),
                  MAMORI_OK);
@@ -210,15 +217,23 @@ static void test_known_answers(void)
         check_fault(&key, der, der_len, key.p, hash, digest);
 
         /* Argument checks. */
-        CHECK_EQ(mamori_rsa_pss_sign(&key, hash, digest, 32, sig, key.n_len - 1, test_rng, &seed),
+        CHECK_EQ(mamori_rsa_pss_sign(&key, hash, digest, 32, sig, key.n_len - 1, test_rng, &seed,
+                                     rsa_work, sizeof rsa_work),
+                 MAMORI_ERR_BUFSIZE);
+        CHECK_EQ(mamori_rsa_pss_sign(&key, hash, digest, 32, sig, sizeof sig, test_rng, &seed,
+                                     rsa_work, 3 * key.n_len),
+                 MAMORI_ERR_BUFSIZE);
+        CHECK_EQ(mamori_rsa_pss_sign(&key, hash, digest, 32, sig, sizeof sig, test_rng, &seed,
+                                     NULL, sizeof rsa_work),
                  MAMORI_ERR_BUFSIZE);
         CHECK_EQ(mamori_rsa_pss_sign(&key, hash, digest, key.n_len, sig, sizeof sig, test_rng,
-                                     &seed),
+                                     &seed, rsa_work, sizeof rsa_work),
                  MAMORI_ERR_INVAL);
-        CHECK_EQ(mamori_rsa_pss_sign(&key, hash, digest, 32, sig, sizeof sig, failing_rng, NULL),
+        CHECK_EQ(mamori_rsa_pss_sign(&key, hash, digest, 32, sig, sizeof sig, failing_rng, NULL,
+                                     rsa_work, sizeof rsa_work),
                  MAMORI_ERR_ENTROPY);
         CHECK_EQ(mamori_rsa_pss_sign(&key, (mamori_hash_id_t)9, digest, 32, sig, sizeof sig,
-                                     test_rng, &seed),
+                                     test_rng, &seed, rsa_work, sizeof rsa_work),
                  MAMORI_ERR_UNSUPPORTED);
         CHECK_EQ(mamori_rsa_pkcs1_verify(&pub, (mamori_hash_id_t)0, digest, pkcs1, pkcs1_len),
                  MAMORI_ERR_UNSUPPORTED);

@@ -8,7 +8,9 @@
 #     what mamori's library contributes to the image (from the linker map:
 #     the application's own glue and libc are not counted). A scenario may
 #     start with a line "// config: -DNAME=VALUE ..." to build src/ with its own
-#     configuration (e.g. a feature compiled out).
+#     configuration (e.g. a feature compiled out), and a line "// count: TEXT"
+#     to count only the library objects whose name contains TEXT (e.g.
+#     src_x509_ for the X.509 code without the crypto it calls).
 # Usage: bench/footprint.sh [build-dir]
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -39,7 +41,8 @@ echo "Linked scenarios (--gc-sections; bytes of mamori code+rodata, data, bss in
 printf '%-28s %7s %6s %6s  %s\n' scenario text data bss config
 for src in bench/footprint/*.c; do
     name=$(basename "$src" .c)
-    config=$(sed -n '1s|^// config: ||p' "$src")
+    config=$(sed -n '1,2s|^// config: ||p' "$src")
+    count=$(sed -n '1,2s|^// count: ||p' "$src")
     mkdir -p "$tmp/$name"
     for c in $(find src -name '*.c'); do
         arm-none-eabi-gcc "${flags[@]}" $config -c "$c" -o "$tmp/$name/$(echo "$c" | tr / _).o"
@@ -47,6 +50,7 @@ for src in bench/footprint/*.c; do
     arm-none-eabi-ar rcs "$tmp/libmamori_$name.a" "$tmp/$name"/*.o
     arm-none-eabi-gcc "${flags[@]}" $config "${link[@]}" -Wl,-Map,"$tmp/$name.map" "$src" \
         "$tmp/libmamori_$name.a" -o "$tmp/$name.elf"
-    read -r text data bss < <(python3 bench/mapsize.py "$tmp/$name.map" "libmamori_$name.a")
-    printf '%-28s %7d %6d %6d  %s\n' "$name" "$text" "$data" "$bss" "${config:-defaults}"
+    read -r text data bss < <(python3 bench/mapsize.py "$tmp/$name.map" "libmamori_$name.a" $count)
+    printf '%-28s %7d %6d %6d  %s%s\n' "$name" "$text" "$data" "$bss" "${config:-defaults}" \
+        "${count:+ (only ${count}* objects)}"
 done

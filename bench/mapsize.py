@@ -1,10 +1,11 @@
 #!/usr/bin/env python3
 """Sums what one archive contributes to a linked image, from a GNU ld map.
 
-Usage: mapsize.py MAPFILE ARCHIVE_NAME
+Usage: mapsize.py MAPFILE ARCHIVE_NAME [MEMBER_TEXT]
 Prints "text data bss" in bytes: code and read-only data (.text*, .rodata*),
 initialised data (.data*) and zero-initialised data (.bss*, COMMON) taken from
-members of ARCHIVE_NAME only, after --gc-sections.
+members of ARCHIVE_NAME only (and, with MEMBER_TEXT, only members whose name
+contains it), after --gc-sections.
 """
 import re
 import sys
@@ -12,6 +13,7 @@ import sys
 
 def main():
     mapfile, archive = sys.argv[1], sys.argv[2]
+    member = sys.argv[3] if len(sys.argv) > 3 else ""
     sizes = {"text": 0, "data": 0, "bss": 0}
     in_memory_map = False
     pending = None  # section name when the address/size follow on the next line
@@ -33,6 +35,8 @@ def main():
                 pending = stripped if stripped.startswith(".") and " " not in stripped else None
                 continue
             if not section or archive not in origin or size == 0:
+                continue
+            if member and member not in origin.partition(archive)[2]:
                 continue
             if section.startswith((".text", ".rodata")):
                 sizes["text"] += size

@@ -3,8 +3,8 @@
  * path validation (RFC 5280 6.1, the parts TLS needs) and host name / IP
  * address checks (RFC 9525, which obsoletes RFC 6125).
  *
- * Nothing is copied and nothing is allocated: a parsed certificate points
- * into the caller's DER, which must stay valid while the view is used; the
+ * Nothing is copied and nothing is allocated: a parsed certificate refers
+ * to the caller's DER, which must stay valid while the view is used; the
  * same holds for the certificates behind trust anchors.
  *
  * Errors are the MAMORI_ERR_CERT_* codes of mamori/error.h:
@@ -73,6 +73,8 @@ enum {
 #define MAMORI_X509_F_SAN 0x0100u         /* subjectAltName present */
 #define MAMORI_X509_F_NC 0x0200u          /* nameConstraints present */
 #define MAMORI_X509_F_UNKNOWN_CRIT 0x0400u /* an unrecognised critical extension */
+#define MAMORI_X509_F_SKI 0x0800u         /* subjectKeyIdentifier present */
+#define MAMORI_X509_F_AKI 0x1000u         /* authorityKeyIdentifier keyIdentifier present */
 #define MAMORI_X509_F_ANCHOR_CA 0x8000u   /* anchors: may issue (RFC 5280 6.1.4 (k), (n)) */
 
 /* keyUsage bits (RFC 5280 4.2.1.3): bit n of the BIT STRING is (1 << n). */
@@ -84,27 +86,32 @@ enum {
 #define MAMORI_X509_KU_KEY_CERT_SIGN 0x0020u
 #define MAMORI_X509_KU_CRL_SIGN 0x0040u
 
-/* A public key (same layout as the internal SubjectPublicKeyInfo view).
+/* Part of a certificate: offset from its first byte, and length. */
+typedef struct {
+    uint16_t off, len;
+} mamori_x509_span_t;
+
+/* A public key, as spans of the certificate that carries it.
  * alg: 1 EC P-256, 2 EC P-384, 3 Ed25519, 4 RSA, 0 unsupported. */
 typedef struct {
-    int alg;
-    const uint8_t *key; /* EC point, Ed25519 key or RSAPublicKey DER */
-    size_t key_len;
-    const uint8_t *rsa_n, *rsa_e; /* RSA modulus and exponent magnitudes */
-    size_t rsa_n_len, rsa_e_len;
+    mamori_x509_span_t key;          /* EC point, Ed25519 key or RSAPublicKey DER */
+    mamori_x509_span_t rsa_n, rsa_e; /* RSA modulus and exponent magnitudes */
+    uint8_t alg;
 } mamori_x509_key_t;
 
-/* A parsed certificate: pointers into the DER. Name fields hold the whole
- * Name element; san/nc_* hold the content of the GeneralNames or
- * GeneralSubtrees sequence (NULL when absent). */
+/* A parsed certificate: spans of its DER (der[span.off..span.off+span.len)),
+ * which limits certificates to 65535 bytes. Name fields hold the whole Name
+ * element; san/nc_* hold the content of the GeneralNames or GeneralSubtrees
+ * sequence (length 0 when absent); ski/aki the key identifier octets (with
+ * F_SKI / F_AKI telling whether they are present). */
 typedef struct {
-    const uint8_t *der, *tbs, *sig_alg, *sig, *serial, *issuer, *subject;
-    size_t der_len, tbs_len, sig_alg_len, sig_len, serial_len, issuer_len, subject_len;
-    const uint8_t *san, *nc_permitted, *nc_excluded, *ski, *aki;
-    size_t san_len, nc_permitted_len, nc_excluded_len, ski_len, aki_len;
     int64_t not_before, not_after; /* Unix seconds */
+    const uint8_t *der;
+    mamori_x509_span_t tbs, sig_alg, sig, serial, issuer, subject;
+    mamori_x509_span_t san, nc_permitted, nc_excluded, ski, aki;
     mamori_x509_key_t key;
-    uint32_t flags;     /* MAMORI_X509_F_* */
+    uint16_t der_len;
+    uint16_t flags;     /* MAMORI_X509_F_* */
     uint16_t key_usage; /* MAMORI_X509_KU_* when F_KU */
     uint8_t version;    /* 1, 2 or 3 */
     uint8_t path_len;   /* when F_PATHLEN (values above 255 read as 255) */
@@ -113,8 +120,8 @@ typedef struct {
     uint8_t pss_salt;   /* RSA-PSS salt length */
 } mamori_x509_t;
 
-/* Parses one DER certificate (exactly len bytes). Returns 0 or
- * MAMORI_ERR_CERT_MALFORMED. A well-formed certificate with an unsupported
+/* Parses one DER certificate (exactly len bytes, at most 65535). Returns 0
+ * or MAMORI_ERR_CERT_MALFORMED. A well-formed certificate with an unsupported
  * signature or key algorithm, or an unknown critical extension, parses
  * (sig_type 0, key.alg 0, F_UNKNOWN_CRIT): path validation refuses it only
  * if it is needed. */
@@ -130,17 +137,9 @@ int mamori_x509_check_host(const mamori_x509_t *c, const char *name);
 /* 0 if a subjectAltName iPAddress equals ip (4 or 16 bytes) byte for byte. */
 int mamori_x509_check_ip(const mamori_x509_t *c, const uint8_t *ip, size_t len);
 
-/* A trust anchor: the subject, key and constraints of a trusted
- * certificate, which must stay in memory. */
-typedef struct {
-    const uint8_t *der, *subject, *ski, *nc_permitted, *nc_excluded;
-    size_t der_len, subject_len, ski_len, nc_permitted_len, nc_excluded_len;
-    int64_t not_before, not_after;
-    mamori_x509_key_t key;
-    uint32_t flags; /* MAMORI_X509_F_* of the certificate */
-    uint16_t key_usage;
-    uint8_t path_len;
-} mamori_x509_anchor_t;
+/* A trust anchor: the parsed view of a trusted certificate, which must stay
+ * in memory, with MAMORI_X509_F_ANCHOR_CA when it may issue. */
+typedef mamori_x509_t mamori_x509_anchor_t;
 
 typedef struct {
     mamori_x509_anchor_t *anchors; /* caller's array */

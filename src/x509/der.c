@@ -9,6 +9,10 @@ void mamori_der_init(mamori_der_t *d, const void *buf, size_t len)
     d->depth = 0;
 }
 
+bool mamori_der_done(const mamori_der_t *d) { return mamori_rd_done(&d->rd); }
+
+bool mamori_der_more(const mamori_der_t *d) { return mamori_rd_left(&d->rd) > 0; }
+
 uint8_t mamori_der_peek(const mamori_der_t *d)
 {
     if (mamori_rd_left(&d->rd) == 0)
@@ -73,12 +77,31 @@ mamori_der_t mamori_der_enter_raw(mamori_der_t *d, uint8_t tag, const uint8_t **
     return child;
 }
 
+bool mamori_der_opt(mamori_der_t *d, uint8_t tag, mamori_der_t *child)
+{
+    if (mamori_der_peek(d) != tag)
+        return false;
+    *child = mamori_der_enter(d, tag);
+    return true;
+}
+
+void mamori_der_end(mamori_der_t *d, const mamori_der_t *child)
+{
+    if (!mamori_der_done(child))
+        mamori_der_fail(d);
+}
+
 void mamori_der_skip(mamori_der_t *d, uint8_t tag) { (void)mamori_der_enter(d, tag); }
 
 /* The whole content of a primitive element of the given tag. */
 static const uint8_t *primitive(mamori_der_t *d, uint8_t tag, size_t *len)
 {
-    mamori_der_t c = mamori_der_enter(d, tag);
+    uint8_t got;
+    mamori_der_t c = mamori_der_any(d, &got); /* not mamori_der_enter: one frame less */
+    if (got != tag) {
+        mamori_der_fail(d);
+        mamori_rd_fail(&c.rd);
+    }
     *len = mamori_rd_left(&c.rd);
     const uint8_t *p = mamori_rd_take(&c.rd, *len);
     if (p == NULL)

@@ -45,8 +45,9 @@ typedef struct {
 void mamori_der_init(mamori_der_t *d, const void *buf, size_t len);
 static inline bool mamori_der_ok(const mamori_der_t *d) { return mamori_rd_ok(&d->rd); }
 /* True when error-free and every byte was consumed. */
-static inline bool mamori_der_done(const mamori_der_t *d) { return mamori_rd_done(&d->rd); }
-static inline bool mamori_der_more(const mamori_der_t *d) { return mamori_rd_left(&d->rd) > 0; }
+bool mamori_der_done(const mamori_der_t *d);
+/* True when error-free with bytes left to read. */
+bool mamori_der_more(const mamori_der_t *d);
 static inline void mamori_der_fail(mamori_der_t *d) { mamori_rd_fail(&d->rd); }
 /* The next tag without consuming it, or 0 at the end or after an error. */
 uint8_t mamori_der_peek(const mamori_der_t *d);
@@ -61,6 +62,10 @@ mamori_der_t mamori_der_enter(mamori_der_t *d, uint8_t tag);
  * content) in *raw and *raw_len, e.g. the signed part of a certificate. */
 mamori_der_t mamori_der_enter_raw(mamori_der_t *d, uint8_t tag, const uint8_t **raw,
                                   size_t *raw_len);
+/* An OPTIONAL element: enters it into *child when the next tag is tag. */
+bool mamori_der_opt(mamori_der_t *d, uint8_t tag, mamori_der_t *child);
+/* Fails d unless child (read from d) is error-free and fully consumed. */
+void mamori_der_end(mamori_der_t *d, const mamori_der_t *child);
 /* Skips one element that must carry tag. */
 void mamori_der_skip(mamori_der_t *d, uint8_t tag);
 

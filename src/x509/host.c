@@ -79,7 +79,7 @@ static bool last_cn(const mamori_x509_t *c, const uint8_t **cn, size_t *cn_len)
     size_t n;
     uint8_t tag;
     bool found = false;
-    mamori_der_init(&d, c->subject, c->subject_len);
+    mamori_der_init(&d, mamori_x509_at(c, c->subject), c->subject.len);
     mamori_der_t name = mamori_der_enter(&d, MAMORI_DER_SEQUENCE);
     while (mamori_der_more(&name)) {
         mamori_der_t rdn = mamori_der_enter(&name, MAMORI_DER_SET);
@@ -98,45 +98,56 @@ static bool last_cn(const mamori_x509_t *c, const uint8_t **cn, size_t *cn_len)
 }
 #endif
 
+/* The next GeneralName of d: its tag (0 at the end) and value p[0..n). */
+static uint8_t next_name(mamori_der_t *d, const uint8_t **p, size_t *n)
+{
+    uint8_t tag = 0;
+    if (mamori_der_more(d)) {
+        mamori_der_t v = mamori_der_any(d, &tag);
+        *n = mamori_rd_left(&v.rd);
+        *p = mamori_rd_rest(&v.rd);
+    }
+    return tag;
+}
+
+/* 0 if a subjectAltName entry of form tag presents ref (a validated host
+ * name for dNSName, an address for iPAddress), else NAME_MISMATCH. */
+static int san_match(const mamori_x509_t *c, uint8_t tag, const uint8_t *ref, size_t len)
+{
+    mamori_der_t d;
+    const uint8_t *p;
+    size_t n;
+    uint8_t t;
+    mamori_der_init(&d, mamori_x509_at(c, c->san), c->san.len);
+    while ((t = next_name(&d, &p, &n)) != 0)
+        if (t == tag && (tag == GN_DNS ? dns_match(p, n, ref, len)
+                                       : n == len && memcmp(p, ref, len) == 0))
+            return MAMORI_OK;
+    return MAMORI_ERR_CERT_NAME_MISMATCH;
+}
+
 int mamori_x509_check_host(const mamori_x509_t *c, const char *name)
 {
     size_t hlen = host_len(name);
-    mamori_der_t d;
-    uint8_t tag;
     if (hlen == 0)
         return MAMORI_ERR_INVAL;
     const uint8_t *host = (const uint8_t *)name;
-    mamori_der_init(&d, c->san, c->san_len);
-    while (mamori_der_more(&d)) {
-        mamori_der_t v = mamori_der_any(&d, &tag);
-        size_t n = mamori_rd_left(&v.rd);
-        if (tag == GN_DNS && dns_match(mamori_rd_take(&v.rd, n), n, host, hlen))
-            return MAMORI_OK;
-    }
+    int rc = san_match(c, GN_DNS, host, hlen);
 #if MAMORI_X509_CN_FALLBACK
     const uint8_t *cn;
     size_t cn_len;
-    if (!(c->flags & MAMORI_X509_F_SAN) && last_cn(c, &cn, &cn_len) && cn_len > 0 &&
-        dns_match(cn, cn_len, host, hlen))
-        return MAMORI_OK;
+    if (rc != MAMORI_OK && !(c->flags & MAMORI_X509_F_SAN) && last_cn(c, &cn, &cn_len) &&
+        cn_len > 0 && dns_match(cn, cn_len, host, hlen))
+        rc = MAMORI_OK;
 #endif
-    return MAMORI_ERR_CERT_NAME_MISMATCH;
+    return rc;
 }
 
 int mamori_x509_check_ip(const mamori_x509_t *c, const uint8_t *ip, size_t len)
 {
-    mamori_der_t d;
-    uint8_t tag;
     if (ip == NULL || (len != 4 && len != 16))
         return MAMORI_ERR_INVAL;
-    mamori_der_init(&d, c->san, c->san_len);
-    while (mamori_der_more(&d)) {
-        mamori_der_t v = mamori_der_any(&d, &tag);
-        if (tag == GN_IP && mamori_rd_left(&v.rd) == len &&
-            memcmp(mamori_rd_take(&v.rd, len), ip, len) == 0)
-            return MAMORI_OK;
-    }
-    return MAMORI_ERR_CERT_NAME_MISMATCH;
+    return san_match(c, GN_IP, ip, len);
 }
 
 /* 4.2.1.10: a dNSName is within base when it equals it or extends it on
@@ -164,58 +175,54 @@ static bool nc_ip(const uint8_t *base, size_t blen, const uint8_t *ip, size_t le
     return true;
 }
 
-/* Whether any subtree in list has the form tag, and whether one contains
- * the name (only dNSName and iPAddress forms can contain one). */
-static void scan_subtrees(const uint8_t *list, size_t list_len, uint8_t tag, const uint8_t *v,
-                          size_t vn, bool *present, bool *match)
+/* Whether a subtree of list has the form tag (1), and also contains the
+ * name v[0..vn) (3; only dNSName and iPAddress forms can), else 0. */
+static unsigned scan_subtrees(const uint8_t *list, size_t list_len, uint8_t tag,
+                              const uint8_t *v, size_t vn)
 {
     mamori_der_t d;
-    uint8_t bt;
+    const uint8_t *base;
+    size_t bn;
+    unsigned found = 0;
     mamori_der_init(&d, list, list_len);
-    *present = *match = false;
     while (mamori_der_more(&d)) {
         mamori_der_t st = mamori_der_enter(&d, MAMORI_DER_SEQUENCE);
-        mamori_der_t b = mamori_der_any(&st, &bt);
-        size_t bn = mamori_rd_left(&b.rd);
-        const uint8_t *base = mamori_rd_take(&b.rd, bn);
-        if (bt != tag || !mamori_der_ok(&st))
+        if (next_name(&st, &base, &bn) != tag || !mamori_der_ok(&st))
             continue;
-        *present = true;
+        found |= 1;
         if ((tag == GN_DNS && nc_dns(base, bn, v, vn)) || (tag == GN_IP && nc_ip(base, bn, v, vn)))
-            *match = true;
+            found = 3;
     }
+    return found;
 }
 
-static int check_name(uint8_t tag, const uint8_t *v, size_t vn, const uint8_t *perm,
-                      size_t perm_len, const uint8_t *excl, size_t excl_len)
+/* A name of form tag fails when an excluded subtree of that form contains
+ * it, or permitted subtrees of that form exist and none contains it; forms
+ * without matching rules here fail whenever constrained. */
+static int check_name(uint8_t tag, const uint8_t *v, size_t vn, const mamori_x509_t *issuer)
 {
-    bool present, match;
     bool supported = tag == GN_DNS || tag == GN_IP;
-    scan_subtrees(excl, excl_len, tag, v, vn, &present, &match);
-    if (present && (match || !supported))
-        return MAMORI_ERR_CERT_CONSTRAINT;
-    scan_subtrees(perm, perm_len, tag, v, vn, &present, &match);
-    if (present && (!match || !supported))
-        return MAMORI_ERR_CERT_CONSTRAINT;
+    for (unsigned permitted = 0; permitted < 2; permitted++) {
+        mamori_x509_span_t list = permitted ? issuer->nc_permitted : issuer->nc_excluded;
+        unsigned found = scan_subtrees(mamori_x509_at(issuer, list), list.len, tag, v, vn);
+        if (found && (!supported || (found == 3) != permitted))
+            return MAMORI_ERR_CERT_CONSTRAINT;
+    }
     return MAMORI_OK;
 }
 
-int mamori_x509_check_nc(const mamori_x509_t *c, const uint8_t *permitted, size_t permitted_len,
-                         const uint8_t *excluded, size_t excluded_len)
+int mamori_x509_check_nc(const mamori_x509_t *c, const mamori_x509_t *issuer)
 {
     mamori_der_t d;
+    const uint8_t *p;
+    size_t n;
     uint8_t tag;
     int rc = MAMORI_OK;
     /* The subject is a directoryName; directoryName constraints fail closed. */
-    if (c->subject_len > 2)
-        rc = check_name(GN_DIRECTORY, c->subject, c->subject_len, permitted, permitted_len,
-                        excluded, excluded_len);
-    mamori_der_init(&d, c->san, c->san_len);
-    while (rc == MAMORI_OK && mamori_der_more(&d)) {
-        mamori_der_t v = mamori_der_any(&d, &tag);
-        size_t n = mamori_rd_left(&v.rd);
-        rc = check_name(tag, mamori_rd_take(&v.rd, n), n, permitted, permitted_len, excluded,
-                        excluded_len);
-    }
+    if (c->subject.len > 2)
+        rc = check_name(GN_DIRECTORY, mamori_x509_at(c, c->subject), c->subject.len, issuer);
+    mamori_der_init(&d, mamori_x509_at(c, c->san), c->san.len);
+    while (rc == MAMORI_OK && (tag = next_name(&d, &p, &n)) != 0)
+        rc = check_name(tag, p, n, issuer);
     return rc;
 }

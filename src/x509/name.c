@@ -14,37 +14,31 @@ static bool is_string(uint8_t tag)
            tag == MAMORI_DER_IA5_STRING;
 }
 
-static void skip_spaces(mamori_rd_t *rd)
+/* The next character of s[*i..n) after folding, or -1 at the end: leading
+ * and trailing space dropped, an inner run of space read as one ' '. */
+static int next_folded(const uint8_t *s, size_t n, size_t *i)
 {
-    while (mamori_rd_left(rd) > 0 && is_space(mamori_rd_rest(rd)[0]))
-        mamori_rd_skip(rd, 1);
-}
-
-/* The next character after folding, or -1 at the end (trailing space
- * dropped). Leading space must have been skipped. */
-static int next_folded(mamori_rd_t *rd)
-{
-    if (mamori_rd_left(rd) == 0)
+    size_t start = *i;
+    while (*i < n && is_space(s[*i]))
+        (*i)++;
+    if (*i == n)
         return -1;
-    uint8_t ch = mamori_rd_u8(rd);
-    if (is_space(ch)) {
-        skip_spaces(rd);
-        return mamori_rd_left(rd) > 0 ? ' ' : -1;
-    }
+    if (*i > start && start > 0)
+        return ' ';
+    uint8_t ch = s[(*i)++];
     return ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
 }
 
-static bool value_equal(uint8_t ta, mamori_rd_t a, uint8_t tb, mamori_rd_t b)
+static bool value_equal(uint8_t ta, const mamori_der_t *a, uint8_t tb, const mamori_der_t *b)
 {
-    if (ta == tb && mamori_rd_left(&a) == mamori_rd_left(&b) &&
-        memcmp(mamori_rd_rest(&a), mamori_rd_rest(&b), mamori_rd_left(&a)) == 0)
+    const uint8_t *pa = mamori_rd_rest(&a->rd), *pb = mamori_rd_rest(&b->rd);
+    size_t na = mamori_rd_left(&a->rd), nb = mamori_rd_left(&b->rd), i = 0, j = 0;
+    if (ta == tb && na == nb && memcmp(pa, pb, na) == 0)
         return true;
     if (!is_string(ta) || !is_string(tb))
         return false;
-    skip_spaces(&a);
-    skip_spaces(&b);
     for (;;) {
-        int ca = next_folded(&a), cb = next_folded(&b);
+        int ca = next_folded(pa, na, &i), cb = next_folded(pb, nb, &j);
         if (ca != cb)
             return false;
         if (ca < 0)
@@ -72,7 +66,7 @@ bool mamori_x509_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, siz
             const uint8_t *ida = mamori_der_oid(&aa, &oa), *idb = mamori_der_oid(&ab, &ob);
             mamori_der_t va = mamori_der_any(&aa, &ta), vb = mamori_der_any(&ab, &tb);
             if (!mamori_der_done(&aa) || !mamori_der_done(&ab) ||
-                !mamori_der_oid_equal(ida, oa, idb, ob) || !value_equal(ta, va.rd, tb, vb.rd))
+                !mamori_der_oid_equal(ida, oa, idb, ob) || !value_equal(ta, &va, tb, &vb))
                 return false;
         }
         if (!mamori_der_done(&ra) || !mamori_der_done(&rb))

@@ -12,18 +12,19 @@
 #define RSA_MIN_BITS 2048
 
 #if MAMORI_RSA
-static size_t rsa_bits(const mamori_x509_key_t *key)
+static size_t rsa_bits(const mamori_x509_t *c)
 {
-    size_t bits = 8 * key->rsa_n_len;
-    for (uint8_t top = key->rsa_n_len ? key->rsa_n[0] : 0x80; !(top & 0x80); top <<= 1)
+    size_t bits = 8u * c->key.rsa_n.len;
+    for (uint8_t top = bits ? *mamori_x509_at(c, c->key.rsa_n) : 0x80; bits && !(top & 0x80);
+         top <<= 1) /* bits: a zero modulus (one 00 octet) must end too */
         bits--;
     return bits;
 }
 #endif
 
-bool mamori_x509_key_ok(const mamori_x509_key_t *key)
+bool mamori_x509_key_ok(const mamori_x509_t *c)
 {
-    switch (key->alg) {
+    switch (c->key.alg) {
 #if MAMORI_P256
     case MAMORI_SPKI_EC_P256:
         return true;
@@ -38,21 +39,23 @@ bool mamori_x509_key_ok(const mamori_x509_key_t *key)
 #endif
 #if MAMORI_RSA
     case MAMORI_SPKI_RSA:
-        return rsa_bits(key) >= RSA_MIN_BITS && rsa_bits(key) <= MAMORI_RSA_MAX_BITS;
+        return rsa_bits(c) >= RSA_MIN_BITS && rsa_bits(c) <= MAMORI_RSA_MAX_BITS;
 #endif
     default:
         return false;
     }
 }
 
-int mamori_x509_check_sig(const mamori_x509_t *c, const mamori_x509_key_t *key)
+int mamori_x509_check_sig(const mamori_x509_t *c, const mamori_x509_t *issuer)
 {
     uint8_t digest[MAMORI_HASH_MAX_LEN];
     int rc = MAMORI_ERR_CERT_UNSUPPORTED_ALG;
-    if (!mamori_x509_key_ok(key))
+    const mamori_x509_key_t *key = &issuer->key;
+    const uint8_t *tbs = mamori_x509_at(c, c->tbs), *sig = mamori_x509_at(c, c->sig);
+    if (!mamori_x509_key_ok(issuer))
         return MAMORI_ERR_CERT_UNSUPPORTED_ALG;
     if (c->sig_type != MAMORI_X509_SIG_ED25519 && c->sig_type != 0 &&
-        mamori_hash(c->sig_hash, c->tbs, c->tbs_len, digest) != MAMORI_OK)
+        mamori_hash(c->sig_hash, tbs, c->tbs.len, digest) != MAMORI_OK)
         return MAMORI_ERR_CERT_UNSUPPORTED_ALG;
     switch (c->sig_type) {
 #if MAMORI_RSA
@@ -60,12 +63,13 @@ int mamori_x509_check_sig(const mamori_x509_t *c, const mamori_x509_key_t *key)
     case MAMORI_X509_SIG_RSA_PSS: {
         if (key->alg != MAMORI_SPKI_RSA)
             return MAMORI_ERR_CERT_BAD_SIGNATURE;
-        mamori_rsa_public_t pub = {key->rsa_n, key->rsa_n_len, key->rsa_e, key->rsa_e_len};
+        mamori_rsa_public_t rsa = {mamori_x509_at(issuer, key->rsa_n), key->rsa_n.len,
+                                   mamori_x509_at(issuer, key->rsa_e), key->rsa_e.len};
         if (c->sig_type == MAMORI_X509_SIG_RSA_PKCS1)
-            rc = mamori_rsa_pkcs1_verify(&pub, c->sig_hash, digest, c->sig, c->sig_len);
+            rc = mamori_rsa_pkcs1_verify(&rsa, c->sig_hash, digest, sig, c->sig.len);
         else
-            rc = mamori_rsa_pss_verify(&pub, c->sig_hash, c->sig_hash, c->pss_salt, digest,
-                                       c->sig, c->sig_len);
+            rc = mamori_rsa_pss_verify(&rsa, c->sig_hash, c->sig_hash, c->pss_salt, digest, sig,
+                                       c->sig.len);
         break;
     }
 #endif
@@ -75,18 +79,18 @@ int mamori_x509_check_sig(const mamori_x509_t *c, const mamori_x509_key_t *key)
         int curve = key->alg == MAMORI_SPKI_EC_P256   ? MAMORI_EC_P256
                     : key->alg == MAMORI_SPKI_EC_P384 ? MAMORI_EC_P384
                                                       : 0;
-        if (curve == 0 || mamori_ecdsa_sig_from_der(curve, rs, c->sig, c->sig_len) != MAMORI_OK)
+        if (curve == 0 || mamori_ecdsa_sig_from_der(curve, rs, sig, c->sig.len) != MAMORI_OK)
             return MAMORI_ERR_CERT_BAD_SIGNATURE;
-        rc = mamori_ecdsa_verify(curve, key->key, key->key_len, digest,
+        rc = mamori_ecdsa_verify(curve, mamori_x509_at(issuer, key->key), key->key.len, digest,
                                  mamori_hash_len(c->sig_hash), rs);
         break;
     }
 #endif
 #if MAMORI_ED25519
     case MAMORI_X509_SIG_ED25519:
-        if (key->alg != MAMORI_SPKI_ED25519 || c->sig_len != MAMORI_ED25519_SIG_LEN)
+        if (key->alg != MAMORI_SPKI_ED25519 || c->sig.len != MAMORI_ED25519_SIG_LEN)
             return MAMORI_ERR_CERT_BAD_SIGNATURE;
-        rc = mamori_ed25519_verify(c->sig, c->tbs, c->tbs_len, key->key);
+        rc = mamori_ed25519_verify(sig, tbs, c->tbs.len, mamori_x509_at(issuer, key->key));
         break;
 #endif
     default:

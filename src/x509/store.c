@@ -20,34 +20,18 @@ int mamori_x509_store_add_der(mamori_x509_store_t *s, const uint8_t *der, size_t
         return rc;
     if (c.flags & MAMORI_X509_F_UNKNOWN_CRIT)
         return MAMORI_ERR_CERT_CONSTRAINT;
-    if (!mamori_x509_key_ok(&c.key))
+    if (!mamori_x509_key_ok(&c))
         return MAMORI_ERR_CERT_UNSUPPORTED_ALG;
     if (s->count >= s->cap)
         return MAMORI_ERR_NOMEM;
-    mamori_x509_anchor_t *a = &s->anchors[s->count++];
-    a->der = c.der;
-    a->der_len = c.der_len;
-    a->subject = c.subject;
-    a->subject_len = c.subject_len;
-    a->ski = c.ski;
-    a->ski_len = c.ski_len;
-    a->nc_permitted = c.nc_permitted;
-    a->nc_permitted_len = c.nc_permitted_len;
-    a->nc_excluded = c.nc_excluded;
-    a->nc_excluded_len = c.nc_excluded_len;
-    a->not_before = c.not_before;
-    a->not_after = c.not_after;
-    a->key = c.key;
-    a->key_usage = c.key_usage;
-    a->path_len = c.path_len;
-    a->flags = c.flags;
     /* May it issue? cA set, or (without basicConstraints) a v1 root or a
      * keyUsage extension; never without keyCertSign when keyUsage exists. */
-    uint32_t f = c.flags;
+    uint16_t f = c.flags;
     bool ca = (f & MAMORI_X509_F_BC) ? (f & MAMORI_X509_F_CA) != 0
                                      : c.version == 1 || (f & MAMORI_X509_F_KU);
     if (ca && (!(f & MAMORI_X509_F_KU) || (c.key_usage & MAMORI_X509_KU_KEY_CERT_SIGN)))
-        a->flags |= MAMORI_X509_F_ANCHOR_CA;
+        c.flags |= MAMORI_X509_F_ANCHOR_CA;
+    s->anchors[s->count++] = c;
     return MAMORI_OK;
 }
 

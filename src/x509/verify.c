@@ -8,7 +8,6 @@
 #include "x509/x509_internal.h"
 
 typedef struct {
-    const mamori_x509_store_t *store;
     const uint8_t *const *certs;
     const size_t *lens;
     const mamori_x509_verify_opts_t *o;
@@ -19,132 +18,121 @@ typedef struct {
 
 enum { RANK_NO_PATH, RANK_DEPTH, RANK_SIGNATURE, RANK_PATH };
 
-static void note(vctx_t *v, int err, int rank)
+/* Keeps the most specific reason: a failed complete path, then a failed
+ * signature, then the depth or work limit. */
+static void note(vctx_t *v, int err)
 {
+    int rank = err == MAMORI_ERR_CERT_CHAIN_TOO_LONG ? RANK_DEPTH
+               : err == MAMORI_ERR_CERT_BAD_SIGNATURE || err == MAMORI_ERR_CERT_UNSUPPORTED_ALG
+                   ? RANK_SIGNATURE
+                   : RANK_PATH;
     if (rank > v->rank) {
         v->rank = rank;
         v->err = err;
     }
 }
 
-static void load(const vctx_t *v, mamori_x509_t *c, unsigned k)
+static mamori_x509_t *load(const vctx_t *v, mamori_x509_t *c, unsigned k)
 {
     (void)mamori_x509_parse(c, v->certs[v->path[k]], v->lens[v->path[k]]);
+    return c;
 }
 
 static bool self_issued(const mamori_x509_t *c)
 {
-    return mamori_x509_name_equal(c->issuer, c->issuer_len, c->subject, c->subject_len);
+    return mamori_x509_name_equal(mamori_x509_at(c, c->issuer), c->issuer.len,
+                                  mamori_x509_at(c, c->subject), c->subject.len);
 }
 
-/* Whether an issuer with this subject and key identifier may have issued
- * c (RFC 5280 4.2.1.1: the identifiers, when both exist, must agree). */
-static bool may_issue(const mamori_x509_t *c, const uint8_t *subject, size_t subject_len,
-                      const uint8_t *ski, size_t ski_len)
+/* Whether issuer may have issued c: names, and the key identifiers when both
+ * exist (RFC 5280 4.2.1.1). */
+static bool may_issue(const mamori_x509_t *c, const mamori_x509_t *issuer)
 {
-    if (c->aki != NULL && ski != NULL && (c->aki_len != ski_len || memcmp(c->aki, ski, ski_len)))
+    if ((c->flags & MAMORI_X509_F_AKI) && (issuer->flags & MAMORI_X509_F_SKI) &&
+        (c->aki.len != issuer->ski.len ||
+         memcmp(mamori_x509_at(c, c->aki), mamori_x509_at(issuer, issuer->ski), c->aki.len)))
         return false;
-    return mamori_x509_name_equal(c->issuer, c->issuer_len, subject, subject_len);
+    return mamori_x509_name_equal(mamori_x509_at(c, c->issuer), c->issuer.len,
+                                  mamori_x509_at(issuer, issuer->subject), issuer->subject.len);
 }
 
-/* 6.1.3 (a)(2): validity at the caller's time. */
-static int check_time(const vctx_t *v, int64_t not_before, int64_t not_after)
-{
-    if (v->o->now <= 0)
-        return v->o->allow_no_time ? MAMORI_OK : MAMORI_ERR_CERT_NO_TIME;
-    if (v->o->now < not_before)
-        return MAMORI_ERR_CERT_NOT_YET_VALID;
-    return v->o->now > not_after ? MAMORI_ERR_CERT_EXPIRED : MAMORI_OK;
-}
-
-/* 4.2.1.12: a certificate with extKeyUsage must list the purpose. */
-static int check_eku(const vctx_t *v, uint32_t flags)
-{
-    uint32_t want = v->o->purpose == MAMORI_X509_PURPOSE_SERVER   ? MAMORI_X509_F_EKU_SERVER
-                    : v->o->purpose == MAMORI_X509_PURPOSE_CLIENT ? MAMORI_X509_F_EKU_CLIENT
-                                                                  : 0;
-    return want && (flags & MAMORI_X509_F_EKU) && !(flags & want) ? MAMORI_ERR_CERT_PURPOSE
-                                                                  : MAMORI_OK;
-}
-
-/* 6.1.4 (l), (m): non-self-issued intermediates below position top. */
-static unsigned intermediates_below(const vctx_t *v, unsigned top, mamori_x509_t *scratch)
+/* The constraints issuer (at position top, or the anchor) places on the
+ * certificates below it: 6.1.4 (l), (m) pathLenConstraint counts the
+ * non-self-issued intermediates; 6.1.3 (b), (c) name constraints apply to
+ * the names of every certificate except self-issued intermediates. */
+static int check_below(const vctx_t *v, unsigned top, const mamori_x509_t *issuer,
+                       mamori_x509_t *scratch)
 {
     unsigned count = 0;
-    for (unsigned k = 1; k < top; k++) {
-        load(v, scratch, k);
-        count += !self_issued(scratch);
-    }
-    return count;
-}
-
-/* 6.1.3 (b), (c): the names of every certificate below position top, except
- * self-issued intermediates, must satisfy the issuer's constraints. */
-static int constraints_below(const vctx_t *v, unsigned top, const uint8_t *perm, size_t perm_len,
-                             const uint8_t *excl, size_t excl_len, mamori_x509_t *scratch)
-{
     for (unsigned k = 0; k < top; k++) {
         load(v, scratch, k);
         if (k > 0 && self_issued(scratch))
             continue;
-        int rc = mamori_x509_check_nc(scratch, perm, perm_len, excl, excl_len);
-        if (rc != MAMORI_OK)
-            return rc;
+        count += k > 0;
+        if ((issuer->flags & MAMORI_X509_F_NC) && mamori_x509_check_nc(scratch, issuer))
+            return MAMORI_ERR_CERT_CONSTRAINT;
     }
-    return MAMORI_OK;
+    return (issuer->flags & MAMORI_X509_F_PATHLEN) && count > issuer->path_len
+               ? MAMORI_ERR_CERT_CONSTRAINT
+               : MAMORI_OK;
 }
 
-/* The checks of 6.1.3 and 6.1.4 over path[0..len) and the anchor, plus the
- * leaf's purpose and identity. direct: the leaf itself is the anchor. */
-static int validate(const vctx_t *v, const mamori_x509_anchor_t *ta, bool direct,
-                    mamori_x509_t *x, mamori_x509_t *y)
+/* The checks of 6.1.3 and 6.1.4 over path[0..len) and then the anchor (its
+ * validity and purpose as OpenSSL checks them, and the constraints its
+ * certificate carries, RFC 5937), plus the leaf's purpose and identity.
+ * direct: the leaf itself is the anchor. x and y are scratch views. */
+static int validate(const vctx_t *v, const mamori_x509_t *ta, bool direct, mamori_x509_t *x,
+                    mamori_x509_t *y)
 {
     const mamori_x509_verify_opts_t *o = v->o;
+    uint16_t want = o->purpose == MAMORI_X509_PURPOSE_SERVER   ? MAMORI_X509_F_EKU_SERVER
+                    : o->purpose == MAMORI_X509_PURPOSE_CLIENT ? MAMORI_X509_F_EKU_CLIENT
+                                                               : 0;
     int rc;
-    for (unsigned i = 0; i < v->len; i++) {
-        load(v, x, i);
-        if ((rc = check_time(v, x->not_before, x->not_after)) != MAMORI_OK ||
-            (rc = check_eku(v, x->flags)) != MAMORI_OK)
-            return rc;
-        if (x->flags & MAMORI_X509_F_UNKNOWN_CRIT) /* 6.1.4 (o) */
+    for (unsigned i = 0; i <= v->len; i++) {
+        const mamori_x509_t *c = ta;
+        if (i < v->len)
+            c = load(v, x, i);
+        else if (direct)
+            break;
+        /* 6.1.3 (a)(2): validity at the caller's time. */
+        if (o->now <= 0) {
+            if (!o->allow_no_time)
+                return MAMORI_ERR_CERT_NO_TIME;
+        } else if (o->now < c->not_before) {
+            return MAMORI_ERR_CERT_NOT_YET_VALID;
+        } else if (o->now > c->not_after) {
+            return MAMORI_ERR_CERT_EXPIRED;
+        }
+        /* 4.2.1.12: a certificate with extKeyUsage must list the purpose. */
+        if (want && (c->flags & MAMORI_X509_F_EKU) && !(c->flags & want))
+            return MAMORI_ERR_CERT_PURPOSE;
+        if (c->flags & MAMORI_X509_F_UNKNOWN_CRIT) /* 6.1.4 (o) */
             return MAMORI_ERR_CERT_CONSTRAINT;
         if (i == 0) {
-            if (!mamori_x509_key_ok(&x->key))
+            if (!mamori_x509_key_ok(c))
                 return MAMORI_ERR_CERT_UNSUPPORTED_ALG;
             /* TLS 1.3 uses the leaf key to sign (RFC 8446 4.4.2.2). */
-            if (o->purpose != MAMORI_X509_PURPOSE_ANY && (x->flags & MAMORI_X509_F_KU) &&
-                !(x->key_usage & MAMORI_X509_KU_DIGITAL_SIGNATURE))
+            if (o->purpose != MAMORI_X509_PURPOSE_ANY && (c->flags & MAMORI_X509_F_KU) &&
+                !(c->key_usage & MAMORI_X509_KU_DIGITAL_SIGNATURE))
                 return MAMORI_ERR_CERT_PURPOSE;
-            if (o->hostname != NULL && (rc = mamori_x509_check_host(x, o->hostname)) != MAMORI_OK)
+            if (o->hostname != NULL && (rc = mamori_x509_check_host(c, o->hostname)) != MAMORI_OK)
                 return rc;
-            if (o->ip != NULL && (rc = mamori_x509_check_ip(x, o->ip, o->ip_len)) != MAMORI_OK)
+            if (o->ip != NULL && (rc = mamori_x509_check_ip(c, o->ip, o->ip_len)) != MAMORI_OK)
                 return rc;
             continue;
         }
-        /* 6.1.4 (k) cA, (n) keyCertSign, (m) pathLenConstraint. */
-        if (!(x->flags & MAMORI_X509_F_CA) ||
-            ((x->flags & MAMORI_X509_F_KU) && !(x->key_usage & MAMORI_X509_KU_KEY_CERT_SIGN)))
+        /* 6.1.4 (k) cA, (n) keyCertSign (decided when an anchor was added),
+         * (m) pathLenConstraint, (g) name constraints. */
+        if (i < v->len ? !(c->flags & MAMORI_X509_F_CA) ||
+                             ((c->flags & MAMORI_X509_F_KU) &&
+                              !(c->key_usage & MAMORI_X509_KU_KEY_CERT_SIGN))
+                       : !(c->flags & MAMORI_X509_F_ANCHOR_CA))
             return MAMORI_ERR_CERT_CONSTRAINT;
-        if ((x->flags & MAMORI_X509_F_PATHLEN) && intermediates_below(v, i, y) > x->path_len)
-            return MAMORI_ERR_CERT_CONSTRAINT;
-        if ((x->flags & MAMORI_X509_F_NC) &&
-            (rc = constraints_below(v, i, x->nc_permitted, x->nc_permitted_len, x->nc_excluded,
-                                    x->nc_excluded_len, y)) != MAMORI_OK)
+        if ((c->flags & (MAMORI_X509_F_PATHLEN | MAMORI_X509_F_NC)) &&
+            (rc = check_below(v, i, c, y)) != MAMORI_OK)
             return rc;
     }
-    if (direct)
-        return MAMORI_OK;
-    /* The anchor: its validity and purpose as OpenSSL checks them, and the
-     * constraints its certificate carries (RFC 5937). */
-    if ((rc = check_time(v, ta->not_before, ta->not_after)) != MAMORI_OK ||
-        (rc = check_eku(v, ta->flags)) != MAMORI_OK)
-        return rc;
-    if (!(ta->flags & MAMORI_X509_F_ANCHOR_CA) ||
-        ((ta->flags & MAMORI_X509_F_PATHLEN) && intermediates_below(v, v->len, y) > ta->path_len))
-        return MAMORI_ERR_CERT_CONSTRAINT;
-    if (ta->flags & MAMORI_X509_F_NC)
-        return constraints_below(v, v->len, ta->nc_permitted, ta->nc_permitted_len,
-                                 ta->nc_excluded, ta->nc_excluded_len, y);
     return MAMORI_OK;
 }
 
@@ -153,10 +141,11 @@ int mamori_x509_verify_chain(const mamori_x509_store_t *store, const uint8_t *co
 {
     static const mamori_x509_verify_opts_t no_opts;
     mamori_x509_t cur, cand;
-    uint8_t next[MAMORI_X509_MAX_DEPTH]; /* per level: next candidate to try (0: anchors) */
+    /* Per level, the next issuer candidate: anchors first, then certs[]. */
+    size_t next[MAMORI_X509_MAX_DEPTH];
     uint32_t used = 1;
     unsigned budget = MAMORI_X509_MAX_SIG_CHECKS, limit = MAMORI_X509_MAX_DEPTH;
-    vctx_t v = {store, certs, lens, opts ? opts : &no_opts, {0}, 1, MAMORI_ERR_CERT_UNKNOWN_ISSUER,
+    vctx_t v = {certs, lens, opts ? opts : &no_opts, {0}, 1, MAMORI_ERR_CERT_UNKNOWN_ISSUER,
                 RANK_NO_PATH};
     if (store == NULL || certs == NULL || lens == NULL || n == 0)
         return MAMORI_ERR_INVAL;
@@ -174,56 +163,41 @@ int mamori_x509_verify_chain(const mamori_x509_store_t *store, const uint8_t *co
     next[0] = 0;
     while (v.len > 0) {
         unsigned k = v.len - 1;
-        bool pushed = false;
-        if (next[k] == 0) { /* first visit: is an anchor the issuer? */
-            next[k] = 1;
-            for (size_t a = 0; a < store->count; a++) {
-                const mamori_x509_anchor_t *ta = &store->anchors[a];
-                if (!may_issue(&cur, ta->subject, ta->subject_len, ta->ski, ta->ski_len))
-                    continue;
-                if (budget == 0) {
-                    note(&v, MAMORI_ERR_CERT_CHAIN_TOO_LONG, RANK_DEPTH);
-                    continue;
-                }
-                budget--;
-                int rc = mamori_x509_check_sig(&cur, &ta->key);
-                if (rc == MAMORI_OK) {
-                    rc = validate(&v, ta, false, &cur, &cand);
-                    if (rc == MAMORI_OK)
-                        return MAMORI_OK;
-                    load(&v, &cur, k);
-                }
-                note(&v, rc, rc == MAMORI_ERR_CERT_BAD_SIGNATURE ||
-                                     rc == MAMORI_ERR_CERT_UNSUPPORTED_ALG
-                                 ? RANK_SIGNATURE
-                                 : RANK_PATH);
-            }
-        }
-        for (unsigned j = next[k]; j < n && !pushed; j++) {
-            if (used & (1u << j))
+        size_t j = next[k];
+        for (; j < store->count + n; j++) {
+            const mamori_x509_t *issuer = &cand;
+            size_t i = j - store->count; /* index into certs when not an anchor */
+            bool anchor = j < store->count;
+            if (anchor)
+                issuer = &store->anchors[j];
+            else if ((used & (1u << i)) || mamori_x509_parse(&cand, certs[i], lens[i]) != MAMORI_OK)
+                continue; /* unparseable extras are skipped, as unneeded ones may be anything */
+            if (!may_issue(&cur, issuer))
                 continue;
-            /* Unparseable extras are skipped, as unneeded ones may be anything. */
-            if (mamori_x509_parse(&cand, certs[j], lens[j]) != MAMORI_OK ||
-                !may_issue(&cur, cand.subject, cand.subject_len, cand.ski, cand.ski_len))
-                continue;
-            if (v.len >= limit || budget == 0) {
-                note(&v, MAMORI_ERR_CERT_CHAIN_TOO_LONG, RANK_DEPTH);
+            if (budget == 0 || (!anchor && v.len >= limit)) {
+                note(&v, MAMORI_ERR_CERT_CHAIN_TOO_LONG);
                 continue;
             }
             budget--;
-            int rc = mamori_x509_check_sig(&cur, &cand.key);
+            int rc = mamori_x509_check_sig(&cur, issuer);
+            if (rc == MAMORI_OK && anchor) {
+                rc = validate(&v, issuer, false, &cur, &cand);
+                if (rc == MAMORI_OK)
+                    return MAMORI_OK;
+                load(&v, &cur, k);
+            }
             if (rc != MAMORI_OK) {
-                note(&v, rc, RANK_SIGNATURE);
+                note(&v, rc);
                 continue;
             }
-            next[k] = (uint8_t)(j + 1);
+            next[k] = j + 1; /* descend: cand is the next certificate of the path */
             next[v.len] = 0;
-            v.path[v.len++] = (uint8_t)j;
-            used |= 1u << j;
+            v.path[v.len++] = (uint8_t)i;
+            used |= 1u << i;
             cur = cand;
-            pushed = true;
+            break;
         }
-        if (!pushed) { /* every issuer of this certificate failed: backtrack */
+        if (j == store->count + n) { /* every issuer of this certificate failed: backtrack */
             used &= ~(1u << v.path[k]);
             if (--v.len > 0)
                 load(&v, &cur, v.len - 1);

@@ -34,6 +34,10 @@ int mamori_random(mamori_stack_t *s, void *buf, size_t len);
 uint32_t mamori_random32(mamori_stack_t *s);
 /* Uniform in [lo, hi]. */
 uint32_t mamori_random_range(mamori_stack_t *s, uint32_t lo, uint32_t hi);
+/* Unpredictable 16-bit values at a per-packet rate (IPv4 IDs): SipHash-2-4
+ * of a counter, keyed from mamori_random. */
+uint16_t mamori_random_id16(mamori_stack_t *s);
+uint64_t mamori_siphash24_u64(const uint64_t key[2], uint64_t m);
 
 void mamori_log_emit(mamori_stack_t *s, mamori_log_level_t level, const char *msg);
 #define MAMORI_LOG(s, level, msg)                                                                  \
@@ -46,7 +50,10 @@ void mamori_bucket_init(mamori_bucket_t *b, uint32_t rate_per_s, uint32_t burst,
 /* Takes one token; false when the bucket is empty (the event is limited). */
 bool mamori_bucket_take(mamori_bucket_t *b, uint32_t now);
 
-/* RFC 1071 Internet checksum: accumulate, then fold and complement. */
+/* RFC 1071 Internet checksum: accumulate, then fold and complement. A sum
+ * may be carried over several chunks of one message; every chunk but the
+ * last must have even length (an odd last byte is padded with a zero). Each
+ * call adds at most 0xffff to sum. */
 uint32_t mamori_csum_add(uint32_t sum, const uint8_t *data, size_t len);
 uint16_t mamori_csum_finish(uint32_t sum);
 /* The IPv4 pseudo-header sum for UDP/TCP (RFC 768, RFC 9293 §3.1). */

@@ -4,11 +4,13 @@
 
 /* Everything unpredictable (IDs, ports, ISNs, nonces) comes from the stack's
  * HMAC-DRBG, seeded from the port's entropy source and reseeded on its
- * interval. Small requests are served from a pool of DRBG output so a
- * per-packet draw costs a copy, not an HMAC. Without the DRBG compiled in, the
- * port's entropy source is used directly. */
+ * interval. Small requests are served from a pool of DRBG output so a small
+ * draw costs a copy, not an HMAC, until the pool is empty. IPv4 IDs, one per
+ * datagram, come from a PRF keyed from it (mamori_random_id16). Without the
+ * DRBG compiled in, the port's entropy source is used directly. */
 int mamori_random_init(mamori_stack_t *s)
 {
+    s->id_count = 0;
 #if MAMORI_DRBG
     s->random_left = 0;
     return mamori_drbg_init(&s->drbg, s->port->entropy, s->port->ctx, "mamori stack", 12);
@@ -50,4 +52,53 @@ uint32_t mamori_random_range(mamori_stack_t *s, uint32_t lo, uint32_t hi)
 {
     uint32_t span = hi - lo + 1;
     return span ? lo + mamori_random32(s) % span : mamori_random32(s);
+}
+
+static uint64_t rotl64(uint64_t x, unsigned b)
+{
+    return x << b | x >> (64 - b);
+}
+
+static void sip_round(uint64_t v[4])
+{
+    v[0] += v[1];
+    v[1] = rotl64(v[1], 13) ^ v[0];
+    v[0] = rotl64(v[0], 32);
+    v[2] += v[3];
+    v[3] = rotl64(v[3], 16) ^ v[2];
+    v[0] += v[3];
+    v[3] = rotl64(v[3], 21) ^ v[0];
+    v[2] += v[1];
+    v[1] = rotl64(v[1], 17) ^ v[2];
+    v[2] = rotl64(v[2], 32);
+}
+
+/* SipHash-2-4 (Aumasson and Bernstein, "SipHash: a fast short-input PRF",
+ * 2012) of the 8-byte message m in little-endian order: the message word,
+ * then the final word holding the length (8) in its top byte. */
+uint64_t mamori_siphash24_u64(const uint64_t key[2], uint64_t m)
+{
+    uint64_t v[4] = {key[0] ^ 0x736f6d6570736575u, key[1] ^ 0x646f72616e646f6du,
+                     key[0] ^ 0x6c7967656e657261u, key[1] ^ 0x7465646279746573u};
+    const uint64_t words[2] = {m, (uint64_t)8 << 56};
+    for (size_t i = 0; i < 2; i++) {
+        v[3] ^= words[i];
+        sip_round(v);
+        sip_round(v);
+        v[0] ^= words[i];
+    }
+    v[2] ^= 0xff;
+    for (size_t i = 0; i < 4; i++)
+        sip_round(v);
+    return v[0] ^ v[1] ^ v[2] ^ v[3];
+}
+
+/* A PRF of a counter under a key from the random source, drawn at the first
+ * ID and again after 2^32 IDs: unpredictable without the key, at the cost of
+ * one SipHash instead of a DRBG draw (docs/security.md). */
+uint16_t mamori_random_id16(mamori_stack_t *s)
+{
+    if (s->id_count == 0 && mamori_random(s, s->id_key, sizeof s->id_key) != MAMORI_OK)
+        return 0; /* no key: the next ID tries again */
+    return (uint16_t)mamori_siphash24_u64(s->id_key, s->id_count++);
 }

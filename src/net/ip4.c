@@ -179,7 +179,7 @@ int mamori_ip4_output(mamori_stack_t *s, mamori_pbuf_t *pb, uint32_t dst, uint8_
     mamori_wr_be16(&wr, total);
     /* Unpredictable IDs (no counter leaks traffic volume); DF set since we
      * never fragment, so ID uniqueness rules of RFC 6864 §4 do not apply. */
-    mamori_wr_be16(&wr, (uint16_t)mamori_random32(s));
+    mamori_wr_be16(&wr, mamori_random_id16(s));
     mamori_wr_be16(&wr, IP4_FLAG_DF);
     mamori_wr_u8(&wr, MAMORI_IP4_TTL);
     mamori_wr_u8(&wr, proto);

@@ -2,7 +2,9 @@
  * CPU cost of TCP between two mamori stacks on a perfect virtual wire: A
  * sends N bytes to B, which reads and discards them. Run under
  * `valgrind --tool=callgrind` with N and with 0 to get instructions per
- * byte (bench/tcp_bench.sh does). Usage: tcp_vwire BYTES
+ * byte (bench/tcp_bench.sh does). With a loss rate (per mille, both
+ * directions, fixed 5 ms delay) and a seed it reports how much A
+ * retransmitted instead. Usage: tcp_vwire BYTES [LOSS_PERMILLE [SEED]]
  */
 #include <stdio.h>
 #include <stdlib.h>
@@ -52,7 +54,9 @@ static bool done(void *ctx)
 int main(int argc, char **argv)
 {
     total = argc > 1 ? strtoull(argv[1], NULL, 0) : 16u << 20;
-    mamori_vwire_init(&wire, 1, NULL);
+    mamori_impair_t lossy = {.loss_permille = (uint16_t)(argc > 2 ? strtoul(argv[2], NULL, 0) : 0),
+                             .delay_min_ms = 5, .delay_max_ms = 5};
+    mamori_vwire_init(&wire, argc > 3 ? strtoull(argv[3], NULL, 0) : 1, argc > 2 ? &lossy : NULL);
     static mamori_port_t pa, pb;
     mamori_vwire_attach(&wire, &pa);
     mamori_vwire_attach(&wire, &pb);
@@ -71,7 +75,9 @@ int main(int argc, char **argv)
     if (total)
         mamori_tcp_connect(&ca, MAMORI_IP4(198, 18, 4, 2), 9);
     bool ok = mamori_sim_run_until(&sim, 3600000, done, NULL);
-    printf("%llu bytes received in %u ms simulated, %u segments sent by A\n", (unsigned long long)received,
-           sim.now, a.stats.tcp_out_segs);
+    printf("%llu bytes received in %u ms simulated, %u segments sent by A, %u retransmitted (%u fast "
+           "retransmits, %u timeouts)\n",
+           (unsigned long long)received, sim.now, a.stats.tcp_out_segs, a.stats.tcp_retrans_segs,
+           a.stats.tcp_fast_retransmits, a.stats.tcp_rto_timeouts);
     return ok && received == total ? 0 : 1;
 }

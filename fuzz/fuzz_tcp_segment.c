@@ -109,17 +109,21 @@ static void inject(mamori_stack_t *s, uint8_t *seg, size_t n, bool fix_csum)
     mamori_input(s, f, 34 + n);
 }
 
+/* A segment without payload; a SYN offers SACK (NOP NOP SACK-permitted) so
+ * that the fuzzed ACKs reach the SACK scoreboard. */
 static void simple(mamori_stack_t *s, uint16_t sport, uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags)
 {
-    uint8_t seg[20] = {0};
+    uint8_t seg[24] = {0};
+    size_t n = (flags & 0x02) ? 24 : 20;
     wr16(seg, sport);
     wr16(seg + 2, dport);
     wr32(seg + 4, seq);
     wr32(seg + 8, ack);
-    seg[12] = 5 << 4;
+    seg[12] = (uint8_t)((n / 4) << 4);
     seg[13] = flags;
     wr16(seg + 14, 8192);
-    inject(s, seg, sizeof seg, true);
+    wr32(seg + 20, 0x01010402u);
+    inject(s, seg, n, true);
 }
 
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)

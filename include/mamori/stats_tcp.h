@@ -5,6 +5,33 @@
 
 #include "mamori/config_tcp.h"
 
+/* Selective acknowledgments (RFC 2018, RFC 6675): blocks sent and accepted,
+ * blocks ignored as invalid (outside SND.UNA..SND.MAX, empty or straddling
+ * the cumulative ACK), ranges the full scoreboard could not keep, and loss
+ * recoveries driven by the scoreboard. */
+#if MAMORI_TCP && MAMORI_TCP_SACK
+#define MAMORI_STATS_TCP_SACK(X)                                               \
+    X(tcp_sack_tx_blocks)                                                      \
+    X(tcp_sack_rx_blocks)                                                      \
+    X(tcp_sack_rx_bad)                                                         \
+    X(tcp_sack_board_full)                                                     \
+    X(tcp_sack_recoveries)
+#else
+#define MAMORI_STATS_TCP_SACK(X)
+#endif
+
+/* SYN cookies (RFC 4987 §3.6): SYN-ACKs that carried a cookie, returning
+ * ACKs that validated one, and ACKs that failed validation while cookies
+ * were in use (wrong MAC, altered tuple or sequence, expired time slot). */
+#if MAMORI_TCP && MAMORI_TCP_SYN_COOKIES
+#define MAMORI_STATS_TCP_SYNCOOKIES(X)                                         \
+    X(tcp_syncookies_sent)                                                     \
+    X(tcp_syncookies_accepted)                                                 \
+    X(tcp_syncookies_rejected)
+#else
+#define MAMORI_STATS_TCP_SYNCOOKIES(X)
+#endif
+
 #if MAMORI_TCP
 #define MAMORI_STATS_TCP(X)                                                    \
     X(tcp_active_opens)                                                        \
@@ -44,6 +71,7 @@
     X(tcp_challenge_acks_limited)                                              \
     X(tcp_rst_limited)                                                         \
     X(tcp_syn_evicted)                                                         \
+    MAMORI_STATS_TCP_SYNCOOKIES(X)                                             \
     X(tcp_synack_timeouts)                                                     \
     X(tcp_accept_timeouts)                                                     \
     X(tcp_tw_recycled)                                                         \
@@ -53,7 +81,8 @@
     X(tcp_persist_probes)                                                      \
     X(tcp_keepalive_probes)                                                    \
     X(tcp_timeout_aborts)                                                      \
-    X(tcp_tx_drop_nobuf)
+    X(tcp_tx_drop_nobuf)                                                       \
+    MAMORI_STATS_TCP_SACK(X)
 #else
 #define MAMORI_STATS_TCP(X)
 #endif

@@ -25,7 +25,9 @@
  *
  * A listener keeps a bounded SYN cache (MAMORI_TCP_BACKLOG entries): half-open
  * connections cost one entry and no connection object until the handshake
- * completes and the application calls mamori_tcp_accept().
+ * completes and the application calls mamori_tcp_accept(). When the cache is
+ * full, SYNs are answered with SYN cookies (MAMORI_TCP_SYN_COOKIES), which
+ * keep no state; such a connection has no window scaling, timestamps or SACK.
  */
 #ifndef MAMORI_TCP_H
 #define MAMORI_TCP_H
@@ -89,6 +91,9 @@ struct mamori_tcp {
     uint8_t retries;   /* consecutive retransmission timeouts or probes */
     uint8_t dupacks;
     uint8_t ooo_count;
+#if MAMORI_TCP_SACK
+    uint8_t sacked_count;
+#endif
     /* send sequence space (RFC 9293 §3.3.1) */
     uint32_t iss, snd_una, snd_nxt, snd_max, snd_wnd, snd_wl1, snd_wl2, max_sndwnd;
     uint32_t cwnd, ssthresh, recover, bytes_acked;
@@ -108,7 +113,13 @@ struct mamori_tcp {
     uint8_t *rx, *tx;
     size_t rx_cap, rx_head, rx_len;
     size_t tx_cap, tx_head, tx_len; /* tx_head is the byte at snd_una */
-    mamori_tcp_range_t ooo[MAMORI_TCP_OOO_RANGES];
+    mamori_tcp_range_t ooo[MAMORI_TCP_OOO_RANGES]; /* most recently changed first (RFC 2018 §4) */
+#if MAMORI_TCP_SACK
+    /* RFC 6675 scoreboard: SACKed ranges above snd_una in ascending order,
+     * and HighRxt, the end of the highest retransmission of this recovery */
+    mamori_tcp_range_t sacked[MAMORI_TCP_SACK_RANGES];
+    uint32_t high_rxt;
+#endif
 };
 
 /* A SYN cache entry: a half-open or completed, not yet accepted connection. */
@@ -116,7 +127,7 @@ typedef struct {
     uint32_t remote_ip, iss, irs, ts_recent, deadline;
     uint16_t remote_port, peer_mss;
     uint8_t used, complete, retries, peer_wscale; /* peer_wscale 0xff: no scaling */
-    uint8_t ts_ok;
+    uint8_t ts_ok, sack_ok;
     uint16_t peer_wnd;
 } mamori_tcp_syn_t;
 
@@ -145,6 +156,10 @@ typedef struct {
     bool ready;
     bool rst_closed;
     mamori_bucket_t rst_bucket;
+#if MAMORI_TCP_SYN_COOKIES
+    uint8_t cookie_key[16]; /* SYN cookie MAC key, drawn from the DRBG on first use */
+    uint32_t cookie_sent;   /* when the last cookie went out */
+#endif
 } mamori_tcp_state_t;
 
 /* Prepares conn with the caller's receive and send rings (each at least 64

@@ -22,6 +22,9 @@ void mamori_tcp_ready(mamori_stack_t *s)
     s->tcp.rst_closed = MAMORI_TCP_RST_CLOSED;
     (void)mamori_random(s, s->tcp.isn_key, sizeof s->tcp.isn_key);
     mamori_bucket_init(&s->tcp.rst_bucket, MAMORI_TCP_RST_RATE_PPS, MAMORI_TCP_RST_BURST, s->now);
+#if MAMORI_TCP_SYN_COOKIES
+    mamori_tcp_syncookie_init(s);
+#endif
 }
 
 /* RFC 6528: ISN = M + F(4-tuple, secret), M a 4 µs clock, F a keyed hash
@@ -301,6 +304,8 @@ int mamori_tcp_connect(mamori_tcp_t *c, uint32_t dst, uint16_t port)
     }
     if (MAMORI_TCP_TIMESTAMPS)
         c->flags |= TF_TS;
+    if (MAMORI_TCP_SACK)
+        c->flags |= TF_SACK;
     c->state = MAMORI_TCP_SYN_SENT;
     MAMORI_COUNT(s, tcp_active_opens);
     c->rtt_start = s->now;
@@ -361,6 +366,8 @@ int mamori_tcp_accept(mamori_tcp_listener_t *l, mamori_tcp_t *c)
         c->flags |= TF_TS;
         c->ts_recent = e->ts_recent;
     }
+    if (MAMORI_TCP_SACK && e->sack_ok)
+        c->flags |= TF_SACK;
     c->mss = mamori_tcp_mss_for(e->peer_mss, e->ts_ok);
     c->cwnd = mamori_tcp_initial_cwnd(c->mss);
     c->snd_wnd = c->max_sndwnd = (uint32_t)e->peer_wnd << c->snd_wscale;
@@ -621,6 +628,7 @@ static void rtx_timeout(mamori_tcp_t *c)
     c->recover = c->snd_max;
     c->flags &= (uint16_t)~TF_RECOVERY;
     c->dupacks = 0;
+    mamori_tcp_sack_clear(c); /* RFC 2018 §8: the receiver may have reneged */
     c->snd_nxt = c->snd_una;
     mamori_tcp_clear_timer(c, MAMORI_TCP_T_RTX);
     uint32_t since = c->rtx_since;
@@ -710,7 +718,8 @@ static uint32_t listener_timer(mamori_stack_t *s, mamori_tcp_listener_t *l)
                           .ack = e->irs + 1, .flags = TCP_SYN | TCP_ACK, .wnd = MAMORI_MTU - 40,
                           .mss = MAMORI_MTU - 40, .wscale = e->peer_wscale != TCP_NO_WSCALE ? TCP_LISTEN_WSCALE
                                                                                             : TCP_NO_WSCALE,
-                          .ts = e->ts_ok, .tsval = s->now, .tsecr = e->ts_recent};
+                          .ts = e->ts_ok, .tsval = s->now, .tsecr = e->ts_recent,
+                          .sack_ok = MAMORI_TCP_SACK && e->sack_ok};
             MAMORI_COUNT(s, tcp_retrans_segs);
             (void)mamori_tcp_emit(s, &t);
         }

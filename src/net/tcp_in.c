@@ -31,6 +31,12 @@ static bool parse_options(mamori_rd_t *opt, tcp_seg_t *seg)
             seg->ts = true;
             seg->tsval = mamori_rd_be32(&body);
             seg->tsecr = mamori_rd_be32(&body);
+#if MAMORI_TCP_SACK
+        } else if (kind == 4 && len == 2) {
+            seg->sack_ok = true;
+        } else if (kind == 5 && (len - 2) % 8 == 0) {
+            seg->sack = body; /* RFC 2018 §3: 8 bytes per block, at most 4 fit */
+#endif
         }
     }
     return mamori_rd_ok(opt);
@@ -71,8 +77,67 @@ static void send_synack(mamori_stack_t *s, const mamori_tcp_listener_t *l, const
         t.tsval = s->now;
         t.tsecr = e->ts_recent;
     }
+    t.sack_ok = MAMORI_TCP_SACK && e->sack_ok;
     (void)mamori_tcp_emit(s, &t);
 }
+
+/* A free SYN cache entry, or NULL with *victim the oldest half-open one
+ * (NULL too when every entry is a completed handshake). */
+static mamori_tcp_syn_t *cache_slot(mamori_tcp_listener_t *l, mamori_tcp_syn_t **victim)
+{
+    *victim = NULL;
+    for (unsigned i = 0; i < l->backlog; i++) {
+        mamori_tcp_syn_t *x = &l->syn[i];
+        if (!x->used)
+            return x;
+        if (!x->complete && (!*victim || mamori_time_before(x->deadline, (*victim)->deadline)))
+            *victim = x;
+    }
+    return NULL;
+}
+
+/* seg acknowledged our SYN: e waits for accept(), and seg's data goes in
+ * if the accept callback took the connection at once. */
+static void handshake_done(mamori_stack_t *s, mamori_tcp_listener_t *l, mamori_tcp_syn_t *e, tcp_seg_t *seg)
+{
+    e->complete = 1;
+    e->peer_wnd = seg->wnd;
+    e->deadline = s->now + MAMORI_TCP_ACCEPT_TIMEOUT_MS;
+    MAMORI_COUNT(s, tcp_passive_opens);
+    if (l->cb)
+        l->cb(l, l->user);
+    mamori_tcp_t *c = mamori_tcp_find(s, seg->src, seg->sport, seg->dport);
+    if (c) {
+        mamori_tcp_conn_input(c, seg);
+        mamori_tcp_output(c);
+        mamori_tcp_notify(c);
+    } else if (seg->len || (seg->flags & TCP_FIN)) {
+        MAMORI_COUNT(s, tcp_rx_drop_unaccepted);
+    }
+}
+
+#if MAMORI_TCP_SYN_COOKIES
+/* An ACK with no SYN cache entry: true when it returned a valid cookie and
+ * completed a handshake (the oldest half-open entry gives way if needed). */
+static bool cookie_ack(mamori_stack_t *s, mamori_tcp_listener_t *l, tcp_seg_t *seg)
+{
+    mamori_tcp_syn_t e, *victim;
+    if ((seg->flags & TCP_SYN) || !mamori_tcp_syncookie_check(s, l, seg, &e))
+        return false;
+    mamori_tcp_syn_t *slot = cache_slot(l, &victim);
+    if (!slot) {
+        if (!victim) {
+            MAMORI_COUNT(s, tcp_rx_drop_backlog); /* the peer retransmits; accept() may have made room */
+            return true;
+        }
+        MAMORI_COUNT(s, tcp_syn_evicted);
+        slot = victim;
+    }
+    *slot = e;
+    handshake_done(s, l, slot, seg);
+    return true;
+}
+#endif
 
 static void listen_input(mamori_stack_t *s, mamori_tcp_listener_t *l, tcp_seg_t *seg)
 {
@@ -119,22 +184,13 @@ static void listen_input(mamori_stack_t *s, mamori_tcp_listener_t *l, tcp_seg_t 
             MAMORI_COUNT(s, tcp_rx_drop_unaccepted);
             return;
         }
-        e->complete = 1;
-        e->peer_wnd = seg->wnd;
-        e->deadline = s->now + MAMORI_TCP_ACCEPT_TIMEOUT_MS;
-        MAMORI_COUNT(s, tcp_passive_opens);
-        if (l->cb)
-            l->cb(l, l->user);
-        mamori_tcp_t *c = mamori_tcp_find(s, seg->src, seg->sport, seg->dport);
-        if (c) {
-            mamori_tcp_conn_input(c, seg);
-            mamori_tcp_output(c);
-            mamori_tcp_notify(c);
-        } else if (seg->len || (seg->flags & TCP_FIN)) {
-            MAMORI_COUNT(s, tcp_rx_drop_unaccepted);
-        }
+        handshake_done(s, l, e, seg);
         return;
     }
+#if MAMORI_TCP_SYN_COOKIES
+    if ((seg->flags & TCP_ACK) && cookie_ack(s, l, seg))
+        return;
+#endif
     if (seg->flags & TCP_ACK) { /* RFC 9293 §3.10.7.2: no ACK is acceptable in LISTEN */
         MAMORI_COUNT(s, tcp_rx_drop_ack);
         mamori_tcp_reply_rst(s, seg, true);
@@ -146,23 +202,24 @@ static void listen_input(mamori_stack_t *s, mamori_tcp_listener_t *l, tcp_seg_t 
     }
     if (seg->len)
         MAMORI_COUNT(s, tcp_rx_syn_data); /* not acknowledged: the peer sends it again */
-    mamori_tcp_syn_t *slot = NULL, *victim = NULL;
-    for (unsigned i = 0; i < l->backlog && !slot; i++) {
-        mamori_tcp_syn_t *x = &l->syn[i];
-        if (!x->used)
-            slot = x;
-        else if (!x->complete && (!victim || mamori_time_before(x->deadline, victim->deadline)))
-            victim = x;
-    }
+    mamori_tcp_syn_t *victim, *slot = cache_slot(l, &victim);
     if (!slot) {
-        /* A flood of half-open entries cannot lock out new peers: the
-         * oldest half-open entry gives way. Completed ones are kept. */
+        /* Completed handshakes are kept until accepted or timed out. */
         if (!victim) {
             MAMORI_COUNT(s, tcp_rx_drop_backlog);
             return;
         }
+#if MAMORI_TCP_SYN_COOKIES
+        /* A flood of half-open entries cannot lock out new peers: the
+         * cache stays as it is and the SYN gets a cookie. */
+        mamori_tcp_syncookie_send(s, l, seg);
+        return;
+#else
+        /* A flood of half-open entries cannot lock out new peers: the
+         * oldest half-open entry gives way. */
         MAMORI_COUNT(s, tcp_syn_evicted);
         slot = victim;
+#endif
     }
     memset(slot, 0, sizeof *slot);
     slot->used = 1;
@@ -174,6 +231,7 @@ static void listen_input(mamori_stack_t *s, mamori_tcp_listener_t *l, tcp_seg_t 
     slot->peer_wscale = MAMORI_TCP_WINDOW_SCALE ? seg->wscale : TCP_NO_WSCALE;
     slot->ts_ok = MAMORI_TCP_TIMESTAMPS && seg->ts;
     slot->ts_recent = seg->tsval;
+    slot->sack_ok = MAMORI_TCP_SACK && seg->sack_ok;
     slot->deadline = s->now + MAMORI_TCP_RTO_INIT_MS;
     send_synack(s, l, slot);
 }
@@ -244,6 +302,8 @@ static void syn_sent_input(mamori_tcp_t *c, tcp_seg_t *seg)
         c->ts_recent = seg->tsval;
     else
         c->flags &= (uint16_t)~TF_TS;
+    if (MAMORI_TCP_SACK && !seg->sack_ok)
+        c->flags &= (uint16_t)~TF_SACK; /* RFC 2018 §2: only when both sides sent SACK-permitted */
     c->mss = mamori_tcp_mss_for(seg->mss ? seg->mss : 536, c->flags & TF_TS);
     c->cwnd = mamori_tcp_initial_cwnd(c->mss);
     c->snd_wnd = seg->wnd; /* unscaled in a SYN */
@@ -267,17 +327,25 @@ static void syn_sent_input(mamori_tcp_t *c, tcp_seg_t *seg)
     }
 }
 
-/* Inserts an out-of-order range, merging neighbours; false when no slot is left. */
+static void ooo_remove(mamori_tcp_t *c, unsigned i)
+{
+    c->ooo_count--;
+    memmove(&c->ooo[i], &c->ooo[i + 1], (c->ooo_count - i) * sizeof c->ooo[0]);
+}
+
+/* Inserts an out-of-order range in front, merged with its neighbours (the
+ * SACK option leads with the block of the latest segment, RFC 2018 §4);
+ * false when no slot is left. */
 static bool ooo_insert(mamori_tcp_t *c, uint32_t start, uint32_t end)
 {
     for (unsigned i = 0; i < c->ooo_count;) {
-        mamori_tcp_range_t *r = &c->ooo[i];
+        const mamori_tcp_range_t *r = &c->ooo[i];
         if (SEQ_LEQ(r->start, end) && SEQ_GEQ(r->end, start)) {
             if (SEQ_LT(r->start, start))
                 start = r->start;
             if (SEQ_GT(r->end, end))
                 end = r->end;
-            *r = c->ooo[--c->ooo_count];
+            ooo_remove(c, i);
             i = 0;
         } else {
             i++;
@@ -285,8 +353,9 @@ static bool ooo_insert(mamori_tcp_t *c, uint32_t start, uint32_t end)
     }
     if (c->ooo_count == MAMORI_TCP_OOO_RANGES)
         return false;
-    c->ooo[c->ooo_count].start = start;
-    c->ooo[c->ooo_count].end = end;
+    memmove(&c->ooo[1], &c->ooo[0], c->ooo_count * sizeof c->ooo[0]);
+    c->ooo[0].start = start;
+    c->ooo[0].end = end;
     c->ooo_count++;
     return true;
 }
@@ -316,7 +385,7 @@ static void data_input(mamori_tcp_t *c, uint32_t seq, const uint8_t *data, uint3
                 c->rx_len += r->end - c->rcv_nxt;
                 c->rcv_nxt = r->end;
             }
-            *r = c->ooo[--c->ooo_count];
+            ooo_remove(c, i);
             i = 0;
         } else {
             i++;
@@ -367,7 +436,9 @@ static void ack_advance(mamori_tcp_t *c, const tcp_seg_t *seg)
             c->cwnd = mamori_min_u32(c->ssthresh, flight + c->mss);
             c->flags &= (uint16_t)~TF_RECOVERY;
             c->dupacks = 0;
-        } else { /* partial ACK: retransmit the next hole, deflate */
+        } else if (mamori_tcp_sack_on(c)) { /* partial ACK: the pipe decides what goes next (RFC 6675) */
+            MAMORI_COUNT(s, tcp_partial_acks);
+        } else { /* partial ACK: retransmit the next hole, deflate (RFC 6582) */
             MAMORI_COUNT(s, tcp_partial_acks);
             c->cwnd = (c->cwnd > acked ? c->cwnd - acked : 0) + (acked >= c->mss ? c->mss : 0);
             if (c->cwnd < c->mss)
@@ -392,33 +463,46 @@ static void ack_advance(mamori_tcp_t *c, const tcp_seg_t *seg)
     if (c->snd_una == c->snd_max) {
         mamori_tcp_clear_timer(c, MAMORI_TCP_T_RTX);
         c->flags &= (uint16_t)~TF_PERSIST;
-    } else if (!(c->flags & TF_RECOVERY) || SEQ_GEQ(seg->ack, c->recover)) {
+    } else if (!(c->flags & TF_RECOVERY) || SEQ_GEQ(seg->ack, c->recover) || mamori_tcp_sack_on(c)) {
         mamori_tcp_set_timer(c, MAMORI_TCP_T_RTX, c->rto); /* RFC 6298 (5.3) */
         c->flags &= (uint16_t)~TF_PERSIST;
         c->rtx_since = s->now;
     }
 }
 
-static void dup_ack(mamori_tcp_t *c)
+/* Fast retransmit and the start of fast recovery: NewReno (RFC 6582 §3.2
+ * step 2), or SACK-based (RFC 6675 §5 step 4) when the peer does SACK. */
+static void enter_recovery(mamori_tcp_t *c)
 {
-    mamori_stack_t *s = c->stack;
-    if (++c->dupacks < 3)
-        return;
-    if (c->flags & TF_RECOVERY) {
-        c->cwnd += c->mss; /* RFC 6582 §3.2 step 4: inflate */
-        return;
-    }
-    if (c->dupacks != 3 || !SEQ_GT(c->snd_una, c->recover))
-        return; /* RFC 6582 §3.2 step 2: no second recovery for the same window */
     uint32_t flight = c->snd_max - c->snd_una;
     c->ssthresh = flight / 2 > 2u * c->mss ? flight / 2 : 2u * c->mss;
     c->recover = c->snd_max;
-    c->cwnd = c->ssthresh + 3u * c->mss;
     c->flags |= TF_RECOVERY;
     c->flags &= (uint16_t)~TF_RTT;
-    MAMORI_COUNT(s, tcp_fast_retransmits);
+    MAMORI_COUNT(c->stack, tcp_fast_retransmits);
     mamori_tcp_clear_timer(c, MAMORI_TCP_T_RTX);
-    mamori_tcp_retransmit_first(c);
+    if (mamori_tcp_sack_on(c)) {
+        mamori_tcp_sack_enter(c);
+    } else {
+        c->cwnd = c->ssthresh + 3u * c->mss;
+        mamori_tcp_retransmit_first(c);
+    }
+}
+
+static void dup_ack(mamori_tcp_t *c)
+{
+    if (++c->dupacks < 3)
+        return;
+    if (c->flags & TF_RECOVERY) {
+        if (!mamori_tcp_sack_on(c))
+            c->cwnd += c->mss; /* RFC 6582 §3.2 step 4: inflate */
+        return;
+    }
+    /* RFC 6582 §3.2 step 2: no second recovery for the same window. recover
+     * holds SND.MAX, one past the highest sequence number sent. */
+    if (c->dupacks != 3 || SEQ_LT(c->snd_una, c->recover))
+        return;
+    enter_recovery(c);
 }
 
 /* ACK processing for the synchronized states; false when the segment is dropped. */
@@ -432,12 +516,19 @@ static bool ack_input(mamori_tcp_t *c, const tcp_seg_t *seg)
         return false;
     }
     uint32_t wnd = (uint32_t)seg->wnd << c->snd_wscale;
+    bool sacked = mamori_tcp_sack_input(c, seg);
     if (SEQ_GT(seg->ack, c->snd_una)) {
         ack_advance(c, seg);
-    } else if (seg->ack == c->snd_una && seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN)) &&
-               c->snd_max != c->snd_una && wnd == c->snd_wnd && wnd != 0 && !(c->flags & TF_PERSIST)) {
-        dup_ack(c); /* RFC 5681 §2 definition of a duplicate ACK (zero-window probe answers excluded) */
+    } else if (seg->ack == c->snd_una && c->snd_max != c->snd_una && !(c->flags & TF_PERSIST) &&
+               (sacked || (seg->len == 0 && !(seg->flags & (TCP_SYN | TCP_FIN)) && wnd == c->snd_wnd && wnd != 0))) {
+        /* RFC 5681 §2 definition of a duplicate ACK (zero-window probe
+         * answers excluded), or RFC 6675 §2: an ACK with new SACK blocks. */
+        dup_ack(c);
     }
+    /* RFC 6675 §5 step (3): enough SACKed above SND.UNA means it was lost. */
+    if (mamori_tcp_sack_on(c) && !(c->flags & TF_RECOVERY) && SEQ_GEQ(c->snd_una, c->recover) &&
+        mamori_tcp_sack_una_lost(c))
+        enter_recovery(c);
     if (SEQ_LT(c->snd_wl1, seg->seq) || (c->snd_wl1 == seg->seq && SEQ_LEQ(c->snd_wl2, seg->ack))) {
         bool opened = c->snd_wnd == 0 && wnd != 0;
         c->snd_wnd = wnd;

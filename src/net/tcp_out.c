@@ -1,5 +1,5 @@
 /* TCP output: segment construction, the send decision (windows, Nagle,
- * sender SWS avoidance) and retransmission of the first segment. */
+ * sender SWS avoidance) and retransmission. */
 #include <string.h>
 
 #include "net/tcp_internal.h"
@@ -17,6 +17,9 @@ int mamori_tcp_emit(mamori_stack_t *s, const tcp_tx_t *t)
     mamori_wr_t wr;
     mamori_wr_init(&wr, seg, MAMORI_MTU - MAMORI_IP4_HDR_LEN);
     size_t opt_len = (t->mss ? 4u : 0u) + (t->wscale != TCP_NO_WSCALE ? 4u : 0u) + (t->ts ? TCP_TS_OPT_LEN : 0u);
+#if MAMORI_TCP_SACK
+    opt_len += (t->sack_ok ? 4u : 0u) + (t->sack_n ? TCP_SACK_OPT_LEN(t->sack_n) : 0u);
+#endif
     mamori_wr_be16(&wr, t->sport);
     mamori_wr_be16(&wr, t->dport);
     mamori_wr_be32(&wr, t->seq);
@@ -45,6 +48,18 @@ int mamori_tcp_emit(mamori_stack_t *s, const tcp_tx_t *t)
         mamori_wr_be32(&wr, t->tsval);
         mamori_wr_be32(&wr, t->tsecr);
     }
+#if MAMORI_TCP_SACK
+    if (t->sack_ok)
+        mamori_wr_be32(&wr, 0x01010402u); /* NOP NOP SACK-permitted (RFC 2018 §2) */
+    if (t->sack_n) {
+        mamori_wr_be32(&wr, 0x01010500u | (TCP_SACK_OPT_LEN(t->sack_n) - 2u)); /* NOP NOP SACK length */
+        for (unsigned i = 0; i < t->sack_n; i++) {
+            mamori_wr_be32(&wr, t->sack[i].start);
+            mamori_wr_be32(&wr, t->sack[i].end);
+        }
+        s->stats.tcp_sack_tx_blocks += t->sack_n;
+    }
+#endif
     mamori_wr_bytes(&wr, t->d1, t->n1);
     mamori_wr_bytes(&wr, t->d2, t->n2);
     if (!mamori_wr_ok(&wr)) {
@@ -86,6 +101,7 @@ int mamori_tcp_send_seg(mamori_tcp_t *c, uint32_t seq, size_t len, uint8_t flags
         t.mss = c->rcv_mss;
         if (c->flags & TF_WS)
             t.wscale = c->rcv_wscale;
+        t.sack_ok = mamori_tcp_sack_on(c);
         c->rcv_adv = c->rcv_nxt + t.wnd;
     } else {
         uint32_t field = mamori_min_u32(wnd >> c->rcv_wscale, 0xffff);
@@ -99,6 +115,16 @@ int mamori_tcp_send_seg(mamori_tcp_t *c, uint32_t seq, size_t len, uint8_t flags
         t.tsval = s->now;
         t.tsecr = c->ts_recent;
     }
+#if MAMORI_TCP_SACK
+    /* RFC 2018 §4: every ACK reports the out-of-order data held; the blocks
+     * count against the peer's MSS like the data (RFC 6691). */
+    if ((t.flags & (TCP_ACK | TCP_SYN | TCP_RST)) == TCP_ACK) {
+        uint32_t room = TCP_OPT_MAX - (t.ts ? TCP_TS_OPT_LEN : 0u);
+        uint32_t mss_left = c->mss > len ? c->mss - (uint32_t)len : 0;
+        t.sack_n = (uint8_t)mamori_tcp_sack_blocks(c, mamori_min_u32(room, mss_left));
+        t.sack = c->ooo;
+    }
+#endif
     if (len) {
         size_t pos = (c->tx_head + (seq - c->snd_una)) % c->tx_cap;
         size_t first = c->tx_cap - pos < len ? c->tx_cap - pos : len;
@@ -136,15 +162,38 @@ static void arm_rtx(mamori_tcp_t *c)
     }
 }
 
-void mamori_tcp_retransmit_first(mamori_tcp_t *c)
+/* Never beyond SND.MAX: the peer would acknowledge data we count as unsent
+ * and every later ACK would be unacceptable. */
+size_t mamori_tcp_retransmit(mamori_tcp_t *c, uint32_t seq, size_t n)
 {
-    size_t n = c->tx_len < c->mss ? c->tx_len : c->mss;
-    bool fin = (c->flags & TF_FIN_SENT) && fin_at(c, 0, n);
+    uint32_t off = seq - c->snd_una;
+    size_t sent = mamori_min_u32(c->snd_max - c->snd_una, (uint32_t)c->tx_len);
+    if (off > sent)
+        return 0;
+    if (n > sent - off)
+        n = sent - off;
+    if (n > c->mss)
+        n = c->mss;
+    bool fin = (c->flags & TF_FIN_SENT) && fin_at(c, off, n);
     if (!n && !fin)
-        return;
+        return 0;
     MAMORI_COUNT(c->stack, tcp_retrans_segs);
-    (void)mamori_tcp_send_seg(c, c->snd_una, n, (uint8_t)(TCP_ACK | TCP_PSH | (fin ? TCP_FIN : 0)));
+    (void)mamori_tcp_send_seg(c, seq, n, (uint8_t)(TCP_ACK | TCP_PSH | (fin ? TCP_FIN : 0)));
     arm_rtx(c);
+    return n;
+}
+
+void mamori_tcp_retransmit_first(mamori_tcp_t *c) { (void)mamori_tcp_retransmit(c, c->snd_una, c->mss); }
+
+/* Bytes the windows let go beyond SND.NXT: cwnd limits the flight, or in
+ * SACK-based recovery the pipe estimate (RFC 6675 §5 (C)). */
+static uint32_t send_room(const mamori_tcp_t *c, uint32_t off)
+{
+    uint32_t used = off;
+    if (mamori_tcp_sack_on(c) && (c->flags & TF_RECOVERY))
+        used = mamori_tcp_sack_pipe(c);
+    uint32_t wnd = c->snd_wnd > off ? c->snd_wnd - off : 0;
+    return mamori_min_u32(wnd, c->cwnd > used ? c->cwnd - used : 0);
 }
 
 void mamori_tcp_output(mamori_tcp_t *c)
@@ -153,21 +202,31 @@ void mamori_tcp_output(mamori_tcp_t *c)
     if (c->state < MAMORI_TCP_ESTABLISHED)
         return;
     bool may_send = c->state != MAMORI_TCP_FIN_WAIT_2 && c->state != MAMORI_TCP_TIME_WAIT;
+    bool sack_recovery = may_send && mamori_tcp_sack_on(c) && (c->flags & TF_RECOVERY);
+    if (sack_recovery)
+        mamori_tcp_sack_output(c, false); /* NextSeg rule 1: lost holes before new data */
+    /* New data makes room for the SACK blocks an ACK now carries (RFC 6691:
+     * options count against the peer's MSS); a retransmission keeps the
+     * size of the original and the blocks that still fit. */
+    unsigned blocks = mamori_tcp_sack_blocks(c, TCP_OPT_MAX - ((c->flags & TF_TS) ? TCP_TS_OPT_LEN : 0u));
+    size_t new_mss = c->mss - (blocks ? TCP_SACK_OPT_LEN(blocks) : 0u);
     while (may_send) {
+        uint32_t span = SEQ_LT(c->snd_nxt, c->snd_max) ? mamori_tcp_sack_skip(c) : UINT32_MAX;
+        bool retrans = SEQ_LT(c->snd_nxt, c->snd_max);
+        size_t mss = retrans ? c->mss : new_mss;
         uint32_t off = c->snd_nxt - c->snd_una;
         if (off > c->tx_len)
             break; /* the FIN is out */
         size_t avail = c->tx_len - off;
-        uint32_t wnd = mamori_min_u32(c->snd_wnd, c->cwnd);
-        uint32_t room = wnd > off ? wnd - off : 0;
+        uint32_t room = mamori_min_u32(send_room(c, off), span);
         size_t n = avail;
         if (n > room)
             n = room;
-        if (n > c->mss)
-            n = c->mss;
+        if (n > mss)
+            n = mss;
         bool fin = fin_at(c, off, n);
         bool send;
-        if (n == c->mss || (n && SEQ_LT(c->snd_nxt, c->snd_max)))
+        if (n == mss || (n && retrans))
             send = true;
         else if (n && n == avail && ((c->flags & TF_NODELAY) || off == 0))
             send = true; /* Nagle (RFC 896): a short segment only with nothing in flight */
@@ -177,7 +236,6 @@ void mamori_tcp_output(mamori_tcp_t *c)
             send = fin && n == avail;
         if (!send)
             break;
-        bool retrans = SEQ_LT(c->snd_nxt, c->snd_max);
         uint8_t flags = (uint8_t)(TCP_ACK | (n && n == avail ? TCP_PSH : 0) | (fin ? TCP_FIN : 0));
         (void)mamori_tcp_send_seg(c, c->snd_nxt, n, flags); /* a frame lost here is recovered like one lost on the wire */
         if (retrans) {
@@ -196,6 +254,8 @@ void mamori_tcp_output(mamori_tcp_t *c)
             c->snd_max = c->snd_nxt;
         arm_rtx(c);
     }
+    if (sack_recovery)
+        mamori_tcp_sack_output(c, true); /* rule 3: no new data went, any hole may */
     if (c->flags & TF_ACK_NOW)
         mamori_tcp_send_ack(c);
     /* Persist timer (RFC 9293 §3.8.6.1): probe a zero window while data waits. */

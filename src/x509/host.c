@@ -102,6 +102,8 @@ static bool last_cn(const mamori_x509_t *c, const uint8_t **cn, size_t *cn_len)
 static uint8_t next_name(mamori_der_t *d, const uint8_t **p, size_t *n)
 {
     uint8_t tag = 0;
+    *p = NULL; /* always written, so callers need no initialisers */
+    *n = 0;
     if (mamori_der_more(d)) {
         mamori_der_t v = mamori_der_any(d, &tag);
         *n = mamori_rd_left(&v.rd);

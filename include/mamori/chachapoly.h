@@ -15,9 +15,16 @@ void mamori_chacha20_xor(const uint8_t key[32], const uint8_t nonce[12], uint32_
                          const uint8_t *in, uint8_t *out, size_t len);
 
 /* Poly1305 one-time authenticator (RFC 8439 2.5), streaming. A key must
- * never authenticate two messages. */
+ * never authenticate two messages. r, r^2 and h are three 44/44/42-bit
+ * limbs where the compiler has unsigned __int128, else r and h are five
+ * 26-bit limbs. */
 typedef struct {
-    uint32_t r[5], h[5], pad[4];
+#if defined(__SIZEOF_INT128__)
+    uint64_t r[3], r_sq[3], h[3];
+#else
+    uint32_t r[5], h[5];
+#endif
+    uint32_t pad[4];
     uint8_t buf[16];
     size_t buf_len;
 } mamori_poly1305_t;

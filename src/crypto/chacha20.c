@@ -5,6 +5,7 @@
 
 #if MAMORI_CHACHAPOLY
 
+#include "chacha20.h"
 #include "mamori/ct.h"
 
 static uint32_t get_le32(const uint8_t *p)
@@ -26,10 +27,10 @@ static uint32_t rotl32(uint32_t x, unsigned n) { return (x << n) | (x >> (32 - n
         b = rotl32(b ^ c, 7);                                                                      \
     } while (0)
 
-/* One 64-byte keystream block from the 16-word input state (2.3). */
-static void chacha20_block(const uint32_t in[16], uint8_t out[64])
+/* One 64-byte keystream block from the 16-word input state (2.3); x is
+ * scratch, wiped by the caller once per call. */
+static void chacha20_block(const uint32_t in[16], uint32_t x[16], uint8_t out[64])
 {
-    uint32_t x[16];
     for (unsigned i = 0; i < 16; i++)
         x[i] = in[i];
     for (unsigned i = 0; i < 10; i++) {
@@ -49,14 +50,16 @@ static void chacha20_block(const uint32_t in[16], uint8_t out[64])
         out[4 * i + 2] = (uint8_t)(v >> 16);
         out[4 * i + 3] = (uint8_t)(v >> 24);
     }
-    mamori_zeroize(x, sizeof x);
 }
 
-void mamori_chacha20_xor(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
-                         const uint8_t *in, uint8_t *out, size_t len)
+/* The keystream from block counter into in, to out; masked, out takes the
+ * result only where keep is 0xff and is left as it was where keep is 0. */
+static void chacha20_stream(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
+                            const uint8_t *in, uint8_t *out, size_t len, int masked, uint8_t keep)
 {
     /* "expand 32-byte k" */
     uint32_t state[16] = {0x61707865, 0x3320646e, 0x79622d32, 0x6b206574};
+    uint32_t x[16];
     uint8_t ks[64];
     for (unsigned i = 0; i < 8; i++)
         state[4 + i] = get_le32(key + 4 * i);
@@ -65,16 +68,34 @@ void mamori_chacha20_xor(const uint8_t key[32], const uint8_t nonce[12], uint32_
         state[13 + i] = get_le32(nonce + 4 * i);
     while (len > 0) {
         size_t n = len < 64 ? len : 64;
-        chacha20_block(state, ks);
+        chacha20_block(state, x, ks);
         state[12]++;
-        for (size_t i = 0; i < n; i++)
-            out[i] = in[i] ^ ks[i];
+        if (masked) {
+            for (size_t i = 0; i < n; i++)
+                out[i] ^= keep & (out[i] ^ in[i] ^ ks[i]);
+        } else {
+            for (size_t i = 0; i < n; i++)
+                out[i] = in[i] ^ ks[i];
+        }
         in += n;
         out += n;
         len -= n;
     }
     mamori_zeroize(state, sizeof state);
+    mamori_zeroize(x, sizeof x);
     mamori_zeroize(ks, sizeof ks);
+}
+
+void mamori_chacha20_xor(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
+                         const uint8_t *in, uint8_t *out, size_t len)
+{
+    chacha20_stream(key, nonce, counter, in, out, len, 0, 0);
+}
+
+void mamori_chacha20_xor_if(const uint8_t key[32], const uint8_t nonce[12], uint32_t counter,
+                            uint8_t keep, const uint8_t *in, uint8_t *out, size_t len)
+{
+    chacha20_stream(key, nonce, counter, in, out, len, 1, keep);
 }
 
 #endif

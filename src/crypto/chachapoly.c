@@ -9,6 +9,7 @@
 
 #if MAMORI_CHACHAPOLY
 
+#include "chacha20.h"
 #include "mamori/ct.h"
 #include "mamori/error.h"
 
@@ -49,26 +50,6 @@ int mamori_chachapoly_seal(const uint8_t key[32], const uint8_t nonce[12], const
     return MAMORI_OK;
 }
 
-/* Decrypts in to out when ok is 1 and leaves out as it was when ok is 0,
- * without branching on ok: the verdict never steers control flow. */
-static void decrypt_if(const uint8_t key[32], const uint8_t nonce[12], uint32_t ok,
-                       const uint8_t *in, uint8_t *out, size_t len)
-{
-    static const uint8_t zero[64];
-    uint8_t ks[64];
-    const uint8_t keep = (uint8_t)(0u - ok);
-    for (uint32_t counter = 1; len > 0; counter++) {
-        size_t n = len < sizeof ks ? len : sizeof ks;
-        mamori_chacha20_xor(key, nonce, counter, zero, ks, n);
-        for (size_t i = 0; i < n; i++)
-            out[i] ^= keep & (out[i] ^ in[i] ^ ks[i]);
-        in += n;
-        out += n;
-        len -= n;
-    }
-    mamori_zeroize(ks, sizeof ks);
-}
-
 int mamori_chachapoly_open(const uint8_t key[32], const uint8_t nonce[12], const uint8_t *aad,
                            size_t aad_len, const uint8_t *in, size_t len, const uint8_t tag[16],
                            uint8_t *out)
@@ -79,7 +60,9 @@ int mamori_chachapoly_open(const uint8_t key[32], const uint8_t nonce[12], const
     compute_tag(key, nonce, aad, aad_len, in, len, expect);
     uint32_t ok = (uint32_t)mamori_ct_equal(expect, tag, 16);
     mamori_zeroize(expect, sizeof expect);
-    decrypt_if(key, nonce, ok, in, out, len);
+    /* Decrypts only when ok is 1, without branching on it: the verdict
+     * never steers control flow. */
+    mamori_chacha20_xor_if(key, nonce, 1, (uint8_t)(0u - ok), in, out, len);
     return -(int)(1 - ok) & MAMORI_ERR_AUTH;
 }
 

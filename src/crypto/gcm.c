@@ -9,6 +9,7 @@
 
 #if MAMORI_GCM
 
+#include "aes_ctr.h"
 #include "ghash.h"
 #include "mamori/crypto_backend.h"
 #include "mamori/ct.h"
@@ -102,26 +103,6 @@ int mamori_gcm_seal(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_le
     return MAMORI_OK;
 }
 
-/* Decrypts in to out when ok is 1 and leaves out as it was when ok is 0,
- * without branching on ok: the verdict never steers control flow. */
-static void decrypt_if(const mamori_gcm_ctx_t *ctx, uint32_t ok, uint8_t ctr[16],
-                       const uint8_t *in, uint8_t *out, size_t len)
-{
-    static const uint8_t zero[64];
-    uint8_t ks[64];
-    const uint8_t keep = (uint8_t)(0u - ok);
-    while (len > 0) {
-        size_t n = len < sizeof ks ? len : sizeof ks;
-        mamori_aes_ctr32(&ctx->aes, ctr, zero, ks, n);
-        for (size_t i = 0; i < n; i++)
-            out[i] ^= keep & (out[i] ^ in[i] ^ ks[i]);
-        in += n;
-        out += n;
-        len -= n;
-    }
-    mamori_zeroize(ks, sizeof ks);
-}
-
 int mamori_gcm_open(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_len,
                     const uint8_t *aad, size_t aad_len, const uint8_t *in, size_t len,
                     const uint8_t tag[16], uint8_t *out)
@@ -141,7 +122,9 @@ int mamori_gcm_open(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_le
     uint32_t ok = (uint32_t)mamori_ct_equal(expect, tag, 16);
     mamori_zeroize(mask, sizeof mask);
     mamori_zeroize(expect, sizeof expect);
-    decrypt_if(ctx, ok, ctr, in, out, len);
+    /* Decrypts only when ok is 1, without branching on it: the verdict
+     * never steers control flow. */
+    mamori_aes_ctr32_if(&ctx->aes, ctr, (uint8_t)(0u - ok), in, out, len);
     return -(int)(1 - ok) & MAMORI_ERR_AUTH;
 }
 

@@ -2,11 +2,13 @@
  * GHASH with a constant-time carry-less multiply.
  *
  * Carry-less products come from ordinary integer multiplications of
- * operands masked to every fourth bit: a column of such a product sums at
- * most 8 one-bit terms, so carries stay inside the three zero bits that
- * separate columns and masking the result keeps the exact parity. This needs
- * only a constant-time 32x32->64 multiplier (true of x86-64, AArch64 and
- * Cortex-M4 UMULL; not of Cortex-M3) and no secret-indexed table.
+ * operands masked to every k-th bit: a column of such a product sums few
+ * enough one-bit terms that its carries stay inside the k - 1 zero bits that
+ * separate columns, and masking the result keeps the exact parity. With
+ * unsigned __int128 (64-bit hosts) k = 5 and operands are 64 bits; otherwise
+ * k = 4 and operands are 32 bits, which needs only a constant-time
+ * 32x32->64 multiplier (true of x86-64, AArch64 and Cortex-M4 UMULL; not of
+ * Cortex-M3). No table is indexed by secret data.
  *
  * Blocks are read as big-endian integers, which holds the field element
  * bit-reflected (the first bit of the block is the x^0 coefficient). The
@@ -18,6 +20,10 @@
 #include "mamori/config.h"
 
 #if MAMORI_GCM
+
+#include "mamori/ct.h"
+
+#include <string.h>
 
 static uint64_t get_be64(const uint8_t *p)
 {
@@ -33,7 +39,52 @@ static void put_be64(uint8_t *p, uint64_t v)
         p[i] = (uint8_t)(v >> (56 - 8 * i));
 }
 
-/* 32x32 -> 64 carry-less multiply. */
+#if defined(__SIZEOF_INT128__)
+__extension__ typedef unsigned __int128 ghash_u128;
+
+/* Bits 5j + i of a word, i < 5. */
+static const uint64_t class_mask[5] = {0x1084210842108421u, 0x2108421084210842u,
+                                       0x4210842108421084u, 0x8421084210842108u,
+                                       0x0842108421084210u};
+
+/* An operand split into its five bit classes, prepared once per call for
+ * the hash key. */
+typedef struct {
+    uint64_t m[5];
+} clmul_operand_t;
+
+static inline void split(clmul_operand_t *o, uint64_t x)
+{
+    for (unsigned i = 0; i < 5; i++)
+        o->m[i] = x & class_mask[i];
+}
+
+/* 64x64 -> 128 carry-less multiply: a column of the integer product of two
+ * class-masked words sums at most 13 one-bit terms, below 2^5. */
+static inline void clmul64(uint64_t x, const clmul_operand_t *y, uint64_t *hi, uint64_t *lo)
+{
+    clmul_operand_t xm;
+    uint64_t h = 0, l = 0;
+    split(&xm, x);
+    for (unsigned c = 0; c < 5; c++) {
+        ghash_u128 z = 0;
+        for (unsigned i = 0; i < 5; i++)
+            z ^= (ghash_u128)xm.m[i] * y->m[(c + 5 - i) % 5];
+        /* Bit 64 + j is in class c when j is in class c + 1 (64 = 4 mod 5). */
+        l |= (uint64_t)z & class_mask[c];
+        h |= (uint64_t)(z >> 64) & class_mask[(c + 1) % 5];
+    }
+    *hi = h;
+    *lo = l;
+}
+#else
+typedef struct {
+    uint64_t v;
+} clmul_operand_t;
+
+static inline void split(clmul_operand_t *o, uint64_t x) { o->v = x; }
+
+/* 32x32 -> 64 carry-less multiply: columns of at most 8 terms, below 2^4. */
 static uint64_t clmul32(uint32_t x, uint32_t y)
 {
     const uint32_t m0 = 0x11111111u, m1 = 0x22222222u, m2 = 0x44444444u, m3 = 0x88888888u;
@@ -48,8 +99,9 @@ static uint64_t clmul32(uint32_t x, uint32_t y)
 }
 
 /* 64x64 -> 128 carry-less multiply (Karatsuba on 32-bit halves). */
-static void clmul64(uint64_t x, uint64_t y, uint64_t *hi, uint64_t *lo)
+static void clmul64(uint64_t x, const clmul_operand_t *yo, uint64_t *hi, uint64_t *lo)
 {
+    uint64_t y = yo->v;
     uint32_t x0 = (uint32_t)x, x1 = (uint32_t)(x >> 32);
     uint32_t y0 = (uint32_t)y, y1 = (uint32_t)(y >> 32);
     uint64_t a = clmul32(x0, y0), b = clmul32(x1, y1);
@@ -57,14 +109,20 @@ static void clmul64(uint64_t x, uint64_t y, uint64_t *hi, uint64_t *lo)
     *lo = a ^ (c << 32);
     *hi = b ^ (c >> 32);
 }
+#endif
+
+/* The hash key's halves h1:h0 and h0 ^ h1, for Karatsuba. */
+typedef struct {
+    clmul_operand_t h0, h1, hx;
+} ghash_key_t;
 
 /* (y1:y0) = (y1:y0) * (h1:h0), all values bit-reflected. */
-static void gf128_mul(uint64_t *y1, uint64_t *y0, uint64_t h1, uint64_t h0)
+static void gf128_mul(uint64_t *y1, uint64_t *y0, const ghash_key_t *k)
 {
     uint64_t p0h, p0l, p1h, p1l, p2h, p2l;
-    clmul64(*y0, h0, &p0h, &p0l);
-    clmul64(*y1, h1, &p2h, &p2l);
-    clmul64(*y0 ^ *y1, h0 ^ h1, &p1h, &p1l);
+    clmul64(*y0, &k->h0, &p0h, &p0l);
+    clmul64(*y1, &k->h1, &p2h, &p2l);
+    clmul64(*y0 ^ *y1, &k->hx, &p1h, &p1l);
     p1h ^= p0h ^ p2h;
     p1l ^= p0l ^ p2l;
 
@@ -89,21 +147,30 @@ static void gf128_mul(uint64_t *y1, uint64_t *y0, uint64_t h1, uint64_t h0)
 
 void mamori_ghash(uint8_t y[16], const uint8_t h[16], const uint8_t *data, size_t len)
 {
+    ghash_key_t k;
+    uint8_t block[16] = {0};
     uint64_t h1 = get_be64(h), h0 = get_be64(h + 8);
     uint64_t y1 = get_be64(y), y0 = get_be64(y + 8);
+    split(&k.h0, h0);
+    split(&k.h1, h1);
+    split(&k.hx, h0 ^ h1);
     while (len > 0) {
-        uint8_t block[16] = {0};
+        /* Only the last block may be short: it is zero-padded (6.4). */
+        const uint8_t *p = data;
         size_t n = len < 16 ? len : 16;
-        for (size_t i = 0; i < n; i++)
-            block[i] = data[i];
-        y1 ^= get_be64(block);
-        y0 ^= get_be64(block + 8);
-        gf128_mul(&y1, &y0, h1, h0);
+        if (n < 16) {
+            memcpy(block, data, n);
+            p = block;
+        }
+        y1 ^= get_be64(p);
+        y0 ^= get_be64(p + 8);
+        gf128_mul(&y1, &y0, &k);
         data += n;
         len -= n;
     }
     put_be64(y, y1);
     put_be64(y + 8, y0);
+    mamori_zeroize(&k, sizeof k);
 }
 
 #endif

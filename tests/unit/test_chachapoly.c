@@ -65,6 +65,23 @@ static void test_poly1305(void)
         mamori_poly1305_finish(&mac, got);
         CHECK_MEM(got, want, 16);
     }
+
+    /* r = 2 and one block of 2^128 - 1: h = 2 (2^128 + 2^128 - 1) =
+     * 2^130 - 2 is at least p, so the final reduction must leave 3; with
+     * s = 2^128 - 1, h + s wraps mod 2^128 to 2. */
+    uint8_t ones[16];
+    memset(ones, 0xff, sizeof ones);
+    for (unsigned wrap = 0; wrap < 2; wrap++) {
+        memset(key, 0, sizeof key);
+        key[0] = 2;
+        memset(key + 16, wrap ? 0xff : 0, 16);
+        memset(want, 0, sizeof want);
+        want[0] = wrap ? 2 : 3;
+        mamori_poly1305_init(&mac, key);
+        mamori_poly1305_update(&mac, ones, sizeof ones);
+        mamori_poly1305_finish(&mac, got);
+        CHECK_MEM(got, want, 16);
+    }
 }
 
 static void test_aead(void)

@@ -1,5 +1,5 @@
-/* TLS over a file descriptor: the engine's send/receive buffers driven by
- * poll(2), read(2) and write(2). */
+/* TLS over a file descriptor: tls_io.c's loop over poll(2), read(2) and
+ * write(2). */
 #define _POSIX_C_SOURCE 200809L
 #include "tls_fd.h"
 
@@ -9,133 +9,90 @@
 
 #include "clock.h"
 #include "mamori/error.h"
+#include "tls_io.h"
 
-static int wait_fd(int fd, short events, uint32_t deadline)
+static int poll_fd(int fd, short events, int wait_ms)
 {
-    for (;;) {
-        int32_t left = (int32_t)(deadline - mamori_posix_now_ms());
-        struct pollfd p = {.fd = fd, .events = events};
-        int r;
-        if (left <= 0)
-            return MAMORI_ERR_TIMEOUT;
-        r = poll(&p, 1, left);
-        if (r > 0)
-            return 0;
-        if (r < 0 && errno != EINTR)
-            return MAMORI_ERR_IO;
-    }
+    struct pollfd p = {.fd = fd, .events = events};
+    int r = poll(&p, 1, wait_ms);
+    if (r < 0 && errno != EINTR)
+        return MAMORI_ERR_IO;
+    return r > 0 ? 1 : 0;
 }
 
-static int flush(mamori_tls_t *t, int fd, uint32_t deadline)
+/* read(2) and write(2) only once poll(2) says they will not block. */
+static int fd_read(void *ctx, void *buf, size_t len)
 {
-    for (;;) {
-        size_t n;
-        const uint8_t *out = mamori_tls_send_buf(t, &n);
-        ssize_t w;
-        int err;
-        if (n == 0)
-            return 0;
-        if ((err = wait_fd(fd, POLLOUT, deadline)) != 0)
-            return err;
-        w = write(fd, out, n);
-        if (w < 0 && errno != EINTR && errno != EAGAIN)
-            return MAMORI_ERR_IO;
-        if (w > 0)
-            mamori_tls_send_done(t, (size_t)w);
-    }
+    int fd = *(int *)ctx, r = poll_fd(fd, POLLIN, 0);
+    ssize_t n;
+    if (r <= 0)
+        return r < 0 ? r : MAMORI_ERR_WOULDBLOCK;
+    n = read(fd, buf, len);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? MAMORI_ERR_WOULDBLOCK : MAMORI_ERR_IO;
+    return (int)n;
 }
 
-/* One read from fd into the engine (after sending what it queued). */
-static int fill(mamori_tls_t *t, int fd, uint32_t deadline)
+static int fd_write(void *ctx, const void *buf, size_t len)
 {
-    size_t cap;
-    uint8_t *in;
-    ssize_t r;
-    int err = flush(t, fd, deadline);
-    if (err)
-        return err;
-    in = mamori_tls_recv_buf(t, &cap);
-    if (cap == 0)
-        return mamori_tls_state(t) == MAMORI_TLS_ST_FAILED ? MAMORI_ERR_TLS_PROTOCOL : 0;
-    if ((err = wait_fd(fd, POLLIN, deadline)) != 0)
-        return err;
-    r = read(fd, in, cap);
-    if (r < 0)
-        return errno == EINTR || errno == EAGAIN ? 0 : MAMORI_ERR_IO;
-    err = mamori_tls_recv_done(t, (size_t)r);
-    /* Send the alert a failure queued before reporting it. */
-    if (err)
-        flush(t, fd, deadline);
-    return err;
+    int fd = *(int *)ctx, r = poll_fd(fd, POLLOUT, 0);
+    ssize_t n;
+    if (r <= 0)
+        return r < 0 ? r : MAMORI_ERR_WOULDBLOCK;
+    n = write(fd, buf, len);
+    if (n < 0)
+        return errno == EINTR || errno == EAGAIN ? MAMORI_ERR_WOULDBLOCK : MAMORI_ERR_IO;
+    return n > 0 ? (int)n : MAMORI_ERR_WOULDBLOCK;
+}
+
+static int fd_wait(void *ctx, bool for_write, int32_t wait_ms)
+{
+    int r = poll_fd(*(int *)ctx, for_write ? POLLOUT : POLLIN, (int)wait_ms);
+    return r < 0 ? r : 0;
+}
+
+static mamori_tls_io_t fd_io(int *fd, uint32_t timeout_ms)
+{
+    mamori_tls_io_t io = {.read = fd_read, .write = fd_write, .wait = fd_wait, .ctx = fd,
+                          .deadline = mamori_posix_now_ms() + timeout_ms};
+    return io;
 }
 
 int mamori_tls_fd_handshake(mamori_tls_t *t, int fd, uint32_t timeout_ms)
 {
-    uint32_t deadline = mamori_posix_now_ms() + timeout_ms;
-    int err = 0;
-    mamori_tls_tick(t, mamori_posix_now_ms());
-    while (err == 0 && mamori_tls_state(t) == MAMORI_TLS_ST_HANDSHAKE) {
-        err = fill(t, fd, deadline);
-        if (err == 0)
-            err = mamori_tls_tick(t, mamori_posix_now_ms());
-    }
-    if (err == 0 && mamori_tls_state(t) != MAMORI_TLS_ST_OPEN)
-        err = MAMORI_ERR_TLS_HANDSHAKE;
-    if (err == 0)
-        err = flush(t, fd, deadline);
-    else
-        flush(t, fd, deadline);
-    return err;
+    mamori_tls_io_t io = fd_io(&fd, timeout_ms);
+    return mamori_tls_io_handshake(t, &io);
 }
 
 int mamori_tls_fd_read(mamori_tls_t *t, int fd, void *buf, size_t len, uint32_t timeout_ms)
 {
-    uint32_t deadline = mamori_posix_now_ms() + timeout_ms;
-    for (;;) {
-        int n = mamori_tls_read(t, buf, len), err;
-        if (n >= 0 || n == MAMORI_ERR_TLS_CLOSED)
-            return n > 0 ? n : 0;
-        if (n != MAMORI_ERR_WOULDBLOCK)
-            return n;
-        if ((err = fill(t, fd, deadline)) != 0)
-            return err;
-    }
+    mamori_tls_io_t io = fd_io(&fd, timeout_ms);
+    return mamori_tls_io_read(t, &io, buf, len);
 }
 
 int mamori_tls_fd_write(mamori_tls_t *t, int fd, const void *buf, size_t len, uint32_t timeout_ms)
 {
-    uint32_t deadline = mamori_posix_now_ms() + timeout_ms;
+    mamori_tls_io_t io = fd_io(&fd, timeout_ms);
     const uint8_t *p = buf;
+    /* Blocking transport: a short count only comes from a large len. */
     while (len > 0) {
-        int n = mamori_tls_write(t, p, len), err;
-        if (n > 0) {
-            p += n;
-            len -= (size_t)n;
-            continue;
-        }
-        if (n != MAMORI_ERR_WOULDBLOCK)
+        int n = mamori_tls_io_write(t, &io, p, len);
+        if (n < 0)
             return n;
-        if ((err = flush(t, fd, deadline)) != 0)
-            return err;
-        /* Output drained: writing can only block outside the open state. */
-        if (mamori_tls_state(t) != MAMORI_TLS_ST_OPEN)
-            return MAMORI_ERR_STATE;
+        p += n;
+        len -= (size_t)n;
     }
-    return flush(t, fd, deadline);
+    return 0;
 }
 
 int mamori_tls_fd_flush(mamori_tls_t *t, int fd, uint32_t timeout_ms)
 {
-    return flush(t, fd, mamori_posix_now_ms() + timeout_ms);
+    mamori_tls_io_t io = fd_io(&fd, timeout_ms);
+    return mamori_tls_io_flush(t, &io);
 }
 
 int mamori_tls_fd_close(mamori_tls_t *t, int fd, uint32_t timeout_ms)
 {
-    uint32_t deadline = mamori_posix_now_ms() + timeout_ms;
-    int err = flush(t, fd, deadline);
-    if (err == 0)
-        err = mamori_tls_close(t);
-    if (err == 0)
-        err = flush(t, fd, deadline);
-    return err;
+    mamori_tls_io_t io = fd_io(&fd, timeout_ms);
+    return mamori_tls_io_close(t, &io);
 }

@@ -4,7 +4,8 @@
 # Python ssl client (1 MB echoed, SHA-256 compared), with P-256 (PKCS#8 and
 # SEC1), Ed25519 and RSA (PKCS#1) server keys and a required client
 # certificate; mamori-node --tls-get against `openssl s_server -www` (host
-# name via --sni, IP literal, a wrong CA refused).
+# name via --sni, IP literal, a wrong CA refused), and the same GET over
+# mamori's BSD-style sockets (test_tls_socket get).
 . "$(dirname "$0")/lib.sh"
 
 PORT=4433
@@ -123,6 +124,14 @@ if ! grep -q "HTTP/1.0 200" "$WORK/get3.out" && grep -q "handshake failed" "$WOR
 else not_ok "--tls-get wrong CA"; tail -5 "$WORK/get3.out"; fi
 get get4.out --ca "$WORK/ca.pem" --sni wrong.test
 grep -q "handshake failed" "$WORK/get4.out" && ok "--tls-get with a wrong name refused" || not_ok "--tls-get wrong name"
+# The same fetch over mamori's BSD-style sockets (mamori/tls_socket.h):
+# tests/unit/test_tls_socket.c in its "get" mode, to the server's close_notify.
+openssl x509 -in "$WORK/ca.pem" -outform der -out "$WORK/ca.der"
+in_ns timeout 30 "$BUILD/test_tls_socket" get "$TAP" "$NODE_IP" "$KERNEL_IP" "$PORT" "$WORK/ca.der" \
+    kernel.test >"$WORK/bsd.out" 2>&1 || true
+if grep -q "HTTP/1.0 200 ok" "$WORK/bsd.out" && grep -q "tls-bsd: TLS 1.3 suite 1301" "$WORK/bsd.out" &&
+    grep -q "tls-bsd: close_notify" "$WORK/bsd.out"; then ok "BSD socket + TLS GET, close_notify seen"
+else not_ok "BSD socket + TLS GET"; grep -v "^  " "$WORK/bsd.out" | tail -5; fi
 stop_peer
 PORT=4434
 s_server -alpn http/1.1

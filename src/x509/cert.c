@@ -39,6 +39,7 @@ static bool read_true(mamori_der_t *d)
     return true;
 }
 
+#if MAMORI_RSA
 /* RFC 4055 2.1: a HashAlgorithm with absent or NULL parameters; SHA-256,
  * -384, -512 (arcs 1..3, as mamori_hash_id_t) or 0. */
 static uint8_t read_hash_alg(mamori_der_t *d)
@@ -78,6 +79,7 @@ static void read_pss_params(mamori_der_t *alg, mamori_x509_t *c)
         *alg = a;
     }
 }
+#endif
 
 /* RFC 4055 5, RFC 5758 3.2, RFC 8410 3: the signature algorithm. Unknown
  * algorithms leave sig_type 0 and their parameters unread. */
@@ -89,8 +91,10 @@ static void read_sig_alg(mamori_der_t *alg, mamori_x509_t *c)
             mamori_der_null(alg);
         c->sig_type = MAMORI_X509_SIG_RSA_PKCS1;
         c->sig_hash = (uint8_t)(id - OID(PKCS1, 10));
+#if MAMORI_RSA /* else left unsupported: only RSA could verify it */
     } else if (id == OID(PKCS1, 10)) {
         read_pss_params(alg, c);
+#endif
     } else if (id >= OID(ECDSA_SHA2, 2) && id <= OID(ECDSA_SHA2, 4)) { /* parameters absent */
         c->sig_type = MAMORI_X509_SIG_ECDSA;
         c->sig_hash = (uint8_t)(id - OID(ECDSA_SHA2, 1));
@@ -104,21 +108,12 @@ static void read_sig_alg(mamori_der_t *alg, mamori_x509_t *c)
 /* 4.1.2.4: Name ::= SEQUENCE OF SET SIZE (1..MAX) OF SEQUENCE { type, value }. */
 static void read_name(mamori_x509_t *c, mamori_der_t *d, mamori_x509_span_t *s)
 {
-    uint8_t tag;
-    mamori_der_t name = enter_span(c, d, MAMORI_DER_SEQUENCE, s);
-    while (mamori_der_more(&name)) {
-        mamori_der_t rdn = mamori_der_enter(&name, MAMORI_DER_SET);
-        if (!mamori_der_more(&rdn))
-            mamori_der_fail(&name);
-        while (mamori_der_more(&rdn)) {
-            mamori_der_t atv = mamori_der_enter(&rdn, MAMORI_DER_SEQUENCE);
-            (void)mamori_x509_oid(&atv);
-            (void)mamori_der_any(&atv, &tag);
-            mamori_der_end(&rdn, &atv);
-        }
-        mamori_der_end(&name, &rdn);
-    }
-    mamori_der_end(d, &name);
+    mamori_x509_name_t it = {.name = enter_span(c, d, MAMORI_DER_SEQUENCE, s)};
+    int kind;
+    while ((kind = mamori_x509_name_next(&it)) > 0)
+        ;
+    if (kind < 0)
+        mamori_der_fail(d);
 }
 
 /* 4.2.1.6: one GeneralName of a known form; dNSName must be IA5 and
@@ -168,7 +163,7 @@ static bool read_extension(mamori_x509_t *c, unsigned arc, mamori_der_t *v)
     size_t n;
     unsigned unused;
     const uint8_t *p;
-    mamori_der_t s, k;
+    mamori_der_t k;
     if (arc == 14) { /* 4.2.1.2 subjectKeyIdentifier */
         c->flags |= MAMORI_X509_F_SKI;
         p = mamori_der_octets(v, &n);
@@ -187,7 +182,7 @@ static bool read_extension(mamori_x509_t *c, unsigned arc, mamori_der_t *v)
             mamori_der_fail(v);
         return true;
     }
-    s = mamori_der_enter(v, MAMORI_DER_SEQUENCE);
+    mamori_der_t s = mamori_der_enter(v, MAMORI_DER_SEQUENCE);
     switch (arc) {
     case 19: /* 4.2.1.9 basicConstraints */
         c->flags |= MAMORI_X509_F_BC;
@@ -333,8 +328,7 @@ static void read_tbs(mamori_der_t *tbs, mamori_x509_t *c)
 
 int mamori_x509_parse(mamori_x509_t *c, const uint8_t *der, size_t len)
 {
-    mamori_der_t top, cert, tbs, alg;
-    const uint8_t *sig;
+    mamori_der_t top;
     size_t n;
     memset(c, 0, sizeof *c);
     if (der == NULL || len > UINT16_MAX) /* NULL also kept out of the cursor */
@@ -342,11 +336,11 @@ int mamori_x509_parse(mamori_x509_t *c, const uint8_t *der, size_t len)
     c->der = der;
     c->der_len = (uint16_t)len;
     mamori_der_init(&top, der, len);
-    cert = mamori_der_enter(&top, MAMORI_DER_SEQUENCE);
-    tbs = enter_span(c, &cert, MAMORI_DER_SEQUENCE, &c->tbs);
-    alg = enter_span(c, &cert, MAMORI_DER_SEQUENCE, &c->sig_alg);
+    mamori_der_t cert = mamori_der_enter(&top, MAMORI_DER_SEQUENCE);
+    mamori_der_t tbs = enter_span(c, &cert, MAMORI_DER_SEQUENCE, &c->tbs);
+    mamori_der_t alg = enter_span(c, &cert, MAMORI_DER_SEQUENCE, &c->sig_alg);
     read_sig_alg(&alg, c);
-    sig = mamori_der_bit_octets(&cert, &n);
+    const uint8_t *sig = mamori_der_bit_octets(&cert, &n);
     put(c, &c->sig, sig, n);
     mamori_der_end(&top, &cert);
     bool outer_ok = mamori_der_ok(&alg) && mamori_der_done(&top); /* unknown parameters unread */

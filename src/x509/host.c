@@ -10,13 +10,11 @@
 #define GN_DIRECTORY MAMORI_DER_CONTEXT(4)
 #define HOST_MAX 253
 
-static uint8_t fold(uint8_t ch) { return ch >= 'A' && ch <= 'Z' ? (uint8_t)(ch + 32) : ch; }
-
 /* ASCII case-insensitive equality of a[ao..ao+n) and b[bo..bo+n). */
 static bool ci_equal(const uint8_t *a, size_t ao, const uint8_t *b, size_t bo, size_t n)
 {
     for (size_t i = 0; i < n; i++)
-        if (fold(a[ao + i]) != fold(b[bo + i]))
+        if (mamori_x509_lower(a[ao + i]) != mamori_x509_lower(b[bo + i]))
             return false;
     return true;
 }
@@ -61,7 +59,7 @@ static size_t host_len(const char *name)
             continue;
         }
         bool digit = ch >= '0' && ch <= '9';
-        if (!digit && ch != '-' && !(fold(ch) >= 'a' && fold(ch) <= 'z'))
+        if (!digit && ch != '-' && (uint8_t)((ch | 0x20) - 'a') > 'z' - 'a')
             return 0;
         numeric = numeric && digit;
         if (++label > 63)

@@ -1,10 +1,31 @@
-/* Name comparison (RFC 5280 7.1): RDN by RDN, attribute types equal, and
- * values equal either byte for byte or, for PrintableString, UTF8String and
- * IA5String, after ASCII case folding and whitespace trimming/collapsing
- * (the RFC 4518 steps that matter for ASCII names). */
+/* Name walking and comparison (RFC 5280 7.1): RDN by RDN, attribute types
+ * equal, and values equal either byte for byte or, for PrintableString,
+ * UTF8String and IA5String, after ASCII case folding and whitespace
+ * trimming/collapsing (the RFC 4518 steps that matter for ASCII names). */
 #include <string.h>
 
 #include "x509/x509_internal.h"
+
+uint8_t mamori_x509_lower(uint8_t ch) { return ch >= 'A' && ch <= 'Z' ? (uint8_t)(ch + 32) : ch; }
+
+int mamori_x509_name_next(mamori_x509_name_t *it)
+{
+    int kind = 2;
+    if (!mamori_der_more(&it->rdn)) {
+        if (!mamori_der_more(&it->name))
+            return mamori_der_done(&it->name) ? 0 : -1;
+        if (!mamori_der_opt(&it->name, MAMORI_DER_SET, &it->rdn))
+            return -1;
+        kind = 1;
+    }
+    /* An empty SET fails here: RDNs have SIZE (1..MAX). */
+    mamori_der_t atv = mamori_der_enter(&it->rdn, MAMORI_DER_SEQUENCE);
+    it->oid = mamori_der_oid(&atv, &it->oid_len);
+    mamori_der_t v = mamori_der_any(&atv, &it->tag);
+    it->val = mamori_rd_rest(&v.rd);
+    it->val_len = mamori_rd_left(&v.rd);
+    return mamori_der_done(&atv) ? kind : -1;
+}
 
 static bool is_space(uint8_t ch) { return ch == ' ' || (ch >= '\t' && ch <= '\r'); }
 
@@ -25,20 +46,18 @@ static int next_folded(const uint8_t *s, size_t n, size_t *i)
         return -1;
     if (*i > start && start > 0)
         return ' ';
-    uint8_t ch = s[(*i)++];
-    return ch >= 'A' && ch <= 'Z' ? ch + 32 : ch;
+    return mamori_x509_lower(s[(*i)++]);
 }
 
-static bool value_equal(uint8_t ta, const mamori_der_t *a, uint8_t tb, const mamori_der_t *b)
+static bool value_equal(const mamori_x509_name_t *a, const mamori_x509_name_t *b)
 {
-    const uint8_t *pa = mamori_rd_rest(&a->rd), *pb = mamori_rd_rest(&b->rd);
-    size_t na = mamori_rd_left(&a->rd), nb = mamori_rd_left(&b->rd), i = 0, j = 0;
-    if (ta == tb && na == nb && memcmp(pa, pb, na) == 0)
+    size_t i = 0, j = 0;
+    if (a->tag == b->tag && a->val_len == b->val_len && memcmp(a->val, b->val, a->val_len) == 0)
         return true;
-    if (!is_string(ta) || !is_string(tb))
+    if (!is_string(a->tag) || !is_string(b->tag))
         return false;
     for (;;) {
-        int ca = next_folded(pa, na, &i), cb = next_folded(pb, nb, &j);
+        int ca = next_folded(a->val, a->val_len, &i), cb = next_folded(b->val, b->val_len, &j);
         if (ca != cb)
             return false;
         if (ca < 0)
@@ -46,31 +65,30 @@ static bool value_equal(uint8_t ta, const mamori_der_t *a, uint8_t tb, const mam
     }
 }
 
+static void start(mamori_x509_name_t *it, const uint8_t *p, size_t n)
+{
+    mamori_der_t d;
+    mamori_der_init(&d, p, n);
+    memset(it, 0, sizeof *it);
+    if (!mamori_der_opt(&d, MAMORI_DER_SEQUENCE, &it->name))
+        mamori_der_fail(&it->name);
+}
+
 bool mamori_x509_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen)
 {
-    mamori_der_t da, db;
+    mamori_x509_name_t x, y;
     if (alen == blen && memcmp(a, b, alen) == 0)
         return true;
-    mamori_der_init(&da, a, alen);
-    mamori_der_init(&db, b, blen);
-    mamori_der_t na = mamori_der_enter(&da, MAMORI_DER_SEQUENCE);
-    mamori_der_t nb = mamori_der_enter(&db, MAMORI_DER_SEQUENCE);
-    while (mamori_der_more(&na) && mamori_der_more(&nb)) {
-        mamori_der_t ra = mamori_der_enter(&na, MAMORI_DER_SET);
-        mamori_der_t rb = mamori_der_enter(&nb, MAMORI_DER_SET);
-        while (mamori_der_more(&ra) && mamori_der_more(&rb)) {
-            size_t oa, ob;
-            uint8_t ta, tb;
-            mamori_der_t aa = mamori_der_enter(&ra, MAMORI_DER_SEQUENCE);
-            mamori_der_t ab = mamori_der_enter(&rb, MAMORI_DER_SEQUENCE);
-            const uint8_t *ida = mamori_der_oid(&aa, &oa), *idb = mamori_der_oid(&ab, &ob);
-            mamori_der_t va = mamori_der_any(&aa, &ta), vb = mamori_der_any(&ab, &tb);
-            if (!mamori_der_done(&aa) || !mamori_der_done(&ab) ||
-                !mamori_der_oid_equal(ida, oa, idb, ob) || !value_equal(ta, &va, tb, &vb))
-                return false;
-        }
-        if (!mamori_der_done(&ra) || !mamori_der_done(&rb))
+    start(&x, a, alen);
+    start(&y, b, blen);
+    for (;;) {
+        /* Equal kinds keep the RDN boundaries aligned. */
+        int kind = mamori_x509_name_next(&x);
+        if (kind != mamori_x509_name_next(&y) || kind < 0)
+            return false;
+        if (kind == 0)
+            return true;
+        if (!mamori_der_oid_equal(x.oid, x.oid_len, y.oid, y.oid_len) || !value_equal(&x, &y))
             return false;
     }
-    return mamori_der_done(&na) && mamori_der_done(&nb);
 }

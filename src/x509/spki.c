@@ -32,10 +32,9 @@ static mamori_spki_alg_t read_algorithm(mamori_der_t *alg)
 
 int mamori_spki_read(mamori_der_t *d, mamori_spki_t *out)
 {
-    mamori_der_t outer, inner; /* reused for the RSA key: a shallow stack */
     memset(out, 0, sizeof *out);
-    outer = mamori_der_enter(d, MAMORI_DER_SEQUENCE);
-    inner = mamori_der_enter(&outer, MAMORI_DER_SEQUENCE);
+    mamori_der_t outer = mamori_der_enter(d, MAMORI_DER_SEQUENCE);
+    mamori_der_t inner = mamori_der_enter(&outer, MAMORI_DER_SEQUENCE);
     mamori_spki_alg_t which = read_algorithm(&inner);
     out->key = mamori_der_bit_octets(&outer, &out->key_len);
     if (!mamori_der_ok(&inner) || (which != 0 && !mamori_der_done(&inner)) ||
@@ -43,13 +42,14 @@ int mamori_spki_read(mamori_der_t *d, mamori_spki_t *out)
         mamori_der_fail(d);
     if (mamori_der_ok(d) && which == MAMORI_SPKI_RSA) {
         /* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } */
-        mamori_der_init(&outer, out->key, out->key_len);
-        outer.depth = d->depth;
-        inner = mamori_der_enter(&outer, MAMORI_DER_SEQUENCE);
-        out->rsa_n = mamori_der_uint(&inner, &out->rsa_n_len);
-        out->rsa_e = mamori_der_uint(&inner, &out->rsa_e_len);
-        mamori_der_end(&outer, &inner);
-        mamori_der_end(d, &outer);
+        mamori_der_t key;
+        mamori_der_init(&key, out->key, out->key_len);
+        key.depth = d->depth;
+        mamori_der_t seq = mamori_der_enter(&key, MAMORI_DER_SEQUENCE);
+        out->rsa_n = mamori_der_uint(&seq, &out->rsa_n_len);
+        out->rsa_e = mamori_der_uint(&seq, &out->rsa_e_len);
+        mamori_der_end(&key, &seq);
+        mamori_der_end(d, &key);
     }
     if (which == MAMORI_SPKI_ED25519 && out->key_len != 32)
         mamori_der_fail(d);

@@ -174,12 +174,11 @@ int mamori_x509_verify_chain(const mamori_x509_store_t *store, const uint8_t *co
                 continue; /* unparseable extras are skipped, as unneeded ones may be anything */
             if (!may_issue(&cur, issuer))
                 continue;
-            if (budget == 0 || (!anchor && v.len >= limit)) {
-                note(&v, MAMORI_ERR_CERT_CHAIN_TOO_LONG);
-                continue;
+            int rc = MAMORI_ERR_CERT_CHAIN_TOO_LONG;
+            if (budget != 0 && (anchor || v.len < limit)) {
+                budget--;
+                rc = mamori_x509_check_sig(&cur, issuer);
             }
-            budget--;
-            int rc = mamori_x509_check_sig(&cur, issuer);
             if (rc == MAMORI_OK && anchor) {
                 rc = validate(&v, issuer, false, &cur, &cand);
                 if (rc == MAMORI_OK)

@@ -43,6 +43,22 @@ unsigned mamori_x509_oid(mamori_der_t *d);
  * on anything but YYMMDDHHMMSSZ / YYYYMMDDHHMMSSZ with valid fields. */
 int64_t mamori_der_time(mamori_der_t *d);
 
+/* ASCII lower case. */
+uint8_t mamori_x509_lower(uint8_t ch);
+
+/* Walks the attributes of a Name (4.1.2.4): name holds the content of the
+ * Name SEQUENCE, rdn starts zeroed. Each step reads one AttributeTypeAndValue
+ * into oid and tag/val, and returns 1 when it opens a new RDN, 2 when it is
+ * another attribute of the same RDN, 0 at the end, -1 for bad DER (an
+ * empty RDN included). */
+typedef struct {
+    mamori_der_t name, rdn;
+    const uint8_t *oid, *val;
+    size_t oid_len, val_len;
+    uint8_t tag;
+} mamori_x509_name_t;
+int mamori_x509_name_next(mamori_x509_name_t *it);
+
 /* RFC 5280 7.1: two Names (whole elements) are equal. */
 bool mamori_x509_name_equal(const uint8_t *a, size_t alen, const uint8_t *b, size_t blen);
 

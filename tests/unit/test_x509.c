@@ -11,6 +11,7 @@
 #include "x509/x509_internal.h"
 
 #include <arpa/inet.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -114,6 +115,19 @@ static void test_times(void)
     CHECK(ok);
     (void)time_of(0x18, "21000229000000Z", &ok); /* 2100 is not */
     CHECK(!ok);
+    /* 29 February over the Gregorian rule's cases (4, 100 and 400). */
+    static const unsigned years[] = {4, 100, 1600, 1700, 1900, 1996, 2000, 2023, 2024, 2400,
+                                     9996};
+    for (size_t i = 0; i < sizeof years / sizeof years[0]; i++) {
+        char feb29[16];
+        unsigned y = years[i];
+        snprintf(feb29, sizeof feb29, "%04u0229000000Z", y);
+        int64_t t = time_of(0x18, feb29, &ok);
+        CHECK_EQ(ok, y % 4 == 0 && (y % 100 != 0 || y % 400 == 0));
+        feb29[7] = '8';
+        if (ok) /* the day after 28 February */
+            CHECK_EQ(t, time_of(0x18, feb29, &ok) + 86400);
+    }
     const char *bad_utc[] = {"230229000000Z", "231301000000Z", "230001000000Z", "230100000000Z",
                              "230101240000Z", "230101006000Z", "230101000060Z", "2301010000Z",
                              "230101000000",  "230101000000+0000", "2301010000000Z", "23010100000aZ",
@@ -355,6 +369,11 @@ static void test_names(void)
     CHECK(!names_equal(abc_utf8, "300e310c300a060355040304" "03616263")); /* OCTET STRING */
     CHECK(!names_equal(abc_utf8, "301c310c300a06035504030c03616263310c300a06035504030c03616263"));
     CHECK(!names_equal(abc_utf8, "300e310c300a06035504030c03616264"));
+    /* RDN boundaries count: { CN=a + O=b } is not { CN=a }, { O=b }. */
+    const char *multi = "3016" "3114" "300806035504030c0161" "3008060355040a0c0162";
+    CHECK(names_equal(multi, "3016" "3114" "300806035504030c0141" "3008060355040a0c0162"));
+    CHECK(!names_equal(multi, "3018" "310a" "300806035504030c0161" "310a" "3008060355040a0c0162"));
+    CHECK(!names_equal(multi, "300c" "310a" "300806035504030c0161"));
 }
 
 /* ---- PEM and the trust store ----------------------------------------------- */

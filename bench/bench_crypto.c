@@ -63,6 +63,9 @@
 #include "mamori/sha2.h"
 #include "mamori/x25519.h"
 
+#define BENCH_NAME "bench_crypto"
+#include "bench_common.h"
+
 #include <stdarg.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -78,17 +81,6 @@ static const char *const lib_name[NLIB] = {"mamori", "OpenSSL", "Mbed TLS", "wol
 #define RSA_BITS 2048
 #define RSA_LEN (RSA_BITS / 8)
 #define SIG_MAX 600
-
-static void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("bench_crypto: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(1);
-}
 
 /* ---------------------------------------------------------------------- */
 /* Shared inputs and per-library outputs                                  */
@@ -137,17 +129,6 @@ static mamori_gcm_ctx_t m_gcm;
 static mamori_rsa_private_t m_rsa;
 static mamori_rsa_public_t m_rsa_pub;
 static uint8_t rsa_work[MAMORI_RSA_SIGN_WORK_SIZE(MAMORI_RSA_MAX_BITS)];
-
-static int urandom(void *ctx, void *buf, size_t len)
-{
-    (void)ctx;
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (f == NULL)
-        return -1;
-    size_t got = fread(buf, 1, len, f);
-    fclose(f);
-    return got == len ? 0 : -1;
-}
 
 static int m_sha256(void)
 {
@@ -832,17 +813,6 @@ static void check_row(const row_t *r)
 
 /* ---------------------------------------------------------------------- */
 /* Timing                                                                 */
-
-/* Thread CPU time by default: the machine is shared, and time spent
- * descheduled is not the library's. --wall switches to CLOCK_MONOTONIC. */
-static clockid_t clock_id = CLOCK_THREAD_CPUTIME_ID;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(clock_id, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 static void run(const row_t *r, int l, long n)
 {

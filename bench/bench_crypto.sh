@@ -13,6 +13,7 @@
 # Not part of the test suite: timings are not pass/fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 out=${BENCH_BUILD:-build-bench}
 cc=${CC:-cc}
 
@@ -20,12 +21,7 @@ need=()
 [ -f /usr/include/openssl/evp.h ] || need+=(libssl-dev)
 [ -f /usr/include/mbedtls/gcm.h ] || need+=(libmbedtls-dev)
 [ -f /usr/include/wolfssl/options.h ] || need+=(libwolfssl-dev)
-if ((${#need[@]})); then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo=sudo
-    echo "installing ${need[*]}" >&2
-    $sudo apt-get install -y "${need[@]}" >&2 || { $sudo apt-get update >&2 && $sudo apt-get install -y "${need[@]}" >&2; }
-fi
+bench_install ${need[@]+"${need[@]}"}
 
 mkdir -p "$out"
 lib="$out/libmamori.a"
@@ -50,8 +46,6 @@ fi
 
 "$cc" -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/bench_crypto.c "$lib" \
     -lcrypto -lmbedcrypto -lwolfssl -o "$out/bench_crypto"
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_conditions
 "$out/bench_crypto" "$@"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

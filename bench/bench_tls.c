@@ -59,6 +59,8 @@
 #include "mamori/tls.h"
 #include "mamori/x509.h"
 
+#define BENCH_NAME "bench_tls"
+#include "bench_common.h"
 #include "bench_tls.h"
 
 #include <stdarg.h>
@@ -82,17 +84,6 @@ static const uint16_t suite_id[NSUITE] = {MAMORI_TLS_AES_128_GCM_SHA256,
 static const int mbed_suite[NSUITE] = {MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_128_GCM_SHA256,
                                        MBEDTLS_TLS_ECDHE_ECDSA_WITH_AES_256_GCM_SHA384,
                                        MBEDTLS_TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256};
-
-_Noreturn void die(const char *fmt, ...)
-{
-    va_list ap;
-    va_start(ap, fmt);
-    fputs("bench_tls: ", stderr);
-    vfprintf(stderr, fmt, ap);
-    fputc('\n', stderr);
-    va_end(ap);
-    exit(1);
-}
 
 const char *ca_path, *cert_path, *key_path;
 const char *host = HOST;
@@ -131,17 +122,6 @@ size_t q_get(queue_t *q, void *p, size_t n)
 static int64_t unix_now(void)
 {
     return (int64_t)time(NULL);
-}
-
-static int urandom(void *ctx, void *buf, size_t len)
-{
-    (void)ctx;
-    FILE *f = fopen("/dev/urandom", "rb");
-    if (f == NULL)
-        return -1;
-    size_t got = fread(buf, 1, len, f);
-    fclose(f);
-    return got == len ? 0 : -1;
 }
 
 /* ---------------------------------------------------------------------- */
@@ -213,6 +193,12 @@ static void m_setup(void)
     m_id.key_len = sizeof m_key;
 }
 
+static void m_init(m_end_t *e, const mamori_tls_config_t *cfg, const char *role)
+{
+    if (mamori_tls_init(&e->tls, cfg, e->rx, sizeof e->rx, e->tx, sizeof e->tx, e->hs, sizeof e->hs) != 0)
+        die("mamori: %s init failed", role);
+}
+
 static void m_c_new(void)
 {
     memset(&m_ccfg, 0, sizeof m_ccfg);
@@ -224,9 +210,7 @@ static void m_c_new(void)
     m_ccfg.unix_time = unix_now;
     m_ccfg.suites = m_suites;
     m_ccfg.groups = m_groups;
-    if (mamori_tls_init(&m_cli.tls, &m_ccfg, m_cli.rx, sizeof m_cli.rx, m_cli.tx, sizeof m_cli.tx,
-                        m_cli.hs, sizeof m_cli.hs) != 0)
-        die("mamori: client init failed");
+    m_init(&m_cli, &m_ccfg, "client");
 }
 
 static void m_s_new(void)
@@ -238,9 +222,7 @@ static void m_s_new(void)
     m_scfg.identity = &m_id;
     m_scfg.suites = m_suites;
     m_scfg.groups = m_groups;
-    if (mamori_tls_init(&m_srv.tls, &m_scfg, m_srv.rx, sizeof m_srv.rx, m_srv.tx, sizeof m_srv.tx,
-                        m_srv.hs, sizeof m_srv.hs) != 0)
-        die("mamori: server init failed");
+    m_init(&m_srv, &m_scfg, "server");
 }
 
 static int m_c_step(void)
@@ -430,40 +412,22 @@ static const mbedtls_ecp_group_id b_curves[] = {MBEDTLS_ECP_DP_CURVE25519, MBEDT
 static const int b_hashes[] = {MBEDTLS_MD_SHA256, MBEDTLS_MD_NONE};
 static mbedtls_ssl_context b_c, b_s;
 
-static int b_put(queue_t *q, const unsigned char *p, size_t n)
+/* An end's two queues, the context of its I/O callbacks. */
+typedef struct {
+    queue_t *out, *in;
+} b_pipe_t;
+static b_pipe_t b_c_pipe = {&c2s, &s2c}, b_s_pipe = {&s2c, &c2s};
+
+static int b_send(void *ctx, const unsigned char *p, size_t n)
 {
-    size_t w = q_put(q, p, n);
+    size_t w = q_put(((b_pipe_t *)ctx)->out, p, n);
     return w ? (int)w : MBEDTLS_ERR_SSL_WANT_WRITE;
 }
 
-static int b_take(queue_t *q, unsigned char *p, size_t n)
+static int b_recv(void *ctx, unsigned char *p, size_t n)
 {
-    size_t r = q_get(q, p, n);
+    size_t r = q_get(((b_pipe_t *)ctx)->in, p, n);
     return r ? (int)r : MBEDTLS_ERR_SSL_WANT_READ;
-}
-
-static int b_c_send(void *ctx, const unsigned char *p, size_t n)
-{
-    (void)ctx;
-    return b_put(&c2s, p, n);
-}
-
-static int b_c_recv(void *ctx, unsigned char *p, size_t n)
-{
-    (void)ctx;
-    return b_take(&s2c, p, n);
-}
-
-static int b_s_send(void *ctx, const unsigned char *p, size_t n)
-{
-    (void)ctx;
-    return b_put(&s2c, p, n);
-}
-
-static int b_s_recv(void *ctx, unsigned char *p, size_t n)
-{
-    (void)ctx;
-    return b_take(&c2s, p, n);
 }
 
 static void b_conf(mbedtls_ssl_config *c, int server, int s)
@@ -518,7 +482,7 @@ static void b_c_new(void)
     mbedtls_ssl_init(&b_c);
     if (mbedtls_ssl_setup(&b_c, &b_cconf[suite]) != 0 || mbedtls_ssl_set_hostname(&b_c, host) != 0)
         die("Mbed TLS: client setup failed");
-    mbedtls_ssl_set_bio(&b_c, NULL, b_c_send, b_c_recv, NULL);
+    mbedtls_ssl_set_bio(&b_c, &b_c_pipe, b_send, b_recv, NULL);
 }
 
 static void b_s_new(void)
@@ -526,7 +490,7 @@ static void b_s_new(void)
     mbedtls_ssl_init(&b_s);
     if (mbedtls_ssl_setup(&b_s, &b_sconf[suite]) != 0)
         die("Mbed TLS: server setup failed");
-    mbedtls_ssl_set_bio(&b_s, NULL, b_s_send, b_s_recv, NULL);
+    mbedtls_ssl_set_bio(&b_s, &b_s_pipe, b_send, b_recv, NULL);
 }
 
 static int b_step(mbedtls_ssl_context *ssl)
@@ -593,15 +557,6 @@ static const lib_t *const libs[NLIB] = {&lib_mamori, &lib_openssl, &lib_mbed, &l
 
 /* ---------------------------------------------------------------------- */
 /* Timing                                                                 */
-
-static clockid_t clock_id = CLOCK_THREAD_CPUTIME_ID;
-
-static double now(void)
-{
-    struct timespec ts;
-    clock_gettime(clock_id, &ts);
-    return (double)ts.tv_sec + (double)ts.tv_nsec * 1e-9;
-}
 
 /* Creates a client and a server and runs the handshake; adds each side's
  * time to *tc and *ts. 0 once both ends completed with nothing left in

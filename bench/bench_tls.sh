@@ -14,6 +14,7 @@
 # Not part of the test suite: timings are not pass/fail.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+. bench/lib.sh
 out=${BENCH_BUILD:-build-bench-tls}
 cc=${CC:-cc}
 
@@ -22,12 +23,7 @@ need=()
 [ -f /usr/include/mbedtls/ssl.h ] || need+=(libmbedtls-dev)
 [ -f /usr/include/wolfssl/options.h ] || need+=(libwolfssl-dev)
 command -v openssl >/dev/null || need+=(openssl)
-if ((${#need[@]})); then
-    sudo=""
-    [ "$(id -u)" -eq 0 ] || sudo=sudo
-    echo "installing ${need[*]}" >&2
-    $sudo apt-get install -y "${need[@]}" >&2 || { $sudo apt-get update >&2 && $sudo apt-get install -y "${need[@]}" >&2; }
-fi
+bench_install ${need[@]+"${need[@]}"}
 
 mkdir -p "$out"
 cmake -S . -B "$out" -DCMAKE_BUILD_TYPE=Release -DMAMORI_SANITIZE=OFF -DMAMORI_TESTS=OFF \
@@ -54,8 +50,6 @@ openssl x509 -req -in "$pki/server.csr" -CA "$pki/ca.pem" -CAkey "$pki/ca.key" -
     -lssl -lcrypto -lmbedtls -lmbedx509 -lmbedcrypto -lwolfssl -o "$out/bench_tls"
 opts=()
 while [ $# -gt 0 ] && [ "${1#--}" != "$1" ]; do opts+=("$1"); shift; done
-echo "date: $(date -u '+%Y-%m-%d %H:%M UTC')"
-echo "machine: $(nproc) CPUs, $(sed -n 's/^model name[[:space:]]*: //p' /proc/cpuinfo | head -1)"
-echo "load average before: $(cut -d' ' -f1-3 /proc/loadavg)"
+bench_conditions
 "$out/bench_tls" "${opts[@]}" "$pki/ca.pem" "$pki/server.pem" "$pki/server.key" "$@"
 echo "load average after: $(cut -d' ' -f1-3 /proc/loadavg)"

@@ -5,16 +5,7 @@
  * compiled out; the fixed-base table (default) is kept. The random source is
  * the application's. Inputs come from volatile memory. */
 #include "mamori/ecc.h"
-
-extern int board_rng(void *ctx, void *out, size_t len);
-int board_rng(void *ctx, void *out, size_t len)
-{
-    static volatile uint8_t pool;
-    (void)ctx;
-    for (size_t i = 0; i < len; i++)
-        ((uint8_t *)out)[i] = pool;
-    return 0;
-}
+#include "scenario.h"
 
 static volatile uint8_t priv_in[32], peer_in[65], digest_in[32], der_in[72];
 static volatile size_t der_len_in;

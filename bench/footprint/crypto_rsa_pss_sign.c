@@ -3,16 +3,7 @@
  * (parse, CRT with blinding, verify-before-release). The random source is the
  * application's. Inputs come from volatile memory. */
 #include "mamori/rsa.h"
-
-extern int board_rng(void *ctx, void *out, size_t len);
-int board_rng(void *ctx, void *out, size_t len)
-{
-    static volatile uint8_t pool;
-    (void)ctx;
-    for (size_t i = 0; i < len; i++)
-        ((uint8_t *)out)[i] = pool;
-    return 0;
-}
+#include "scenario.h"
 
 static volatile uint8_t der_in[1200], digest_in[32];
 static volatile size_t der_len_in;

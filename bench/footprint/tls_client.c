@@ -7,22 +7,11 @@
  * P-384, Ed25519, ChaCha20 or SHA-384. The transport and the random source
  * are the application's; I/O goes through volatile memory. */
 #include "mamori/tls.h"
-
-extern int board_rng(void *ctx, void *out, size_t len);
-int board_rng(void *ctx, void *out, size_t len)
-{
-    static volatile uint8_t pool;
-    (void)ctx;
-    for (size_t i = 0; i < len; i++)
-        ((uint8_t *)out)[i] = pool;
-    return 0;
-}
+#include "scenario.h"
 
 static int64_t board_time(void) { return 1800000000; }
 
-static volatile uint8_t wire_in[64], anchor_in[512];
-volatile uint8_t wire_out[64];
-volatile int status;
+static volatile uint8_t anchor_in[512];
 static uint8_t rx[MAMORI_TLS_RECORD_BUF(1023)], tx[MAMORI_TLS_RECORD_BUF(1023)], hs[2048], anchor[512];
 static const uint16_t suites[] = {MAMORI_TLS_AES_128_GCM_SHA256, 0};
 static const uint16_t groups[] = {MAMORI_TLS_GROUP_X25519, MAMORI_TLS_GROUP_SECP256R1, 0};
@@ -35,27 +24,10 @@ int main(void)
     mamori_tls_config_t cfg = {.rng = board_rng, .server_name = "device.example", .trust = &store,
                                .unix_time = board_time, .suites = suites, .groups = groups,
                                .record_size_limit = 1024};
-    uint8_t app[64];
     for (size_t i = 0; i < sizeof anchor; i++)
         anchor[i] = anchor_in[i];
     mamori_x509_store_init(&store, anchors, 1);
     status = mamori_x509_store_add_der(&store, anchor, sizeof anchor);
     status = mamori_tls_init(&t, &cfg, rx, sizeof rx, tx, sizeof tx, hs, sizeof hs);
-    while (mamori_tls_state(&t) <= MAMORI_TLS_ST_OPEN) {
-        size_t n;
-        const uint8_t *out = mamori_tls_send_buf(&t, &n);
-        uint8_t *in;
-        if (n) {
-            wire_out[0] = out[0];
-            mamori_tls_send_done(&t, n);
-        }
-        in = mamori_tls_recv_buf(&t, &n);
-        for (size_t i = 0; i < n && i < sizeof wire_in; i++)
-            in[i] = wire_in[i];
-        status = mamori_tls_recv_done(&t, n < sizeof wire_in ? n : sizeof wire_in);
-        if (mamori_tls_read(&t, app, sizeof app) > 0)
-            status = mamori_tls_write(&t, app, sizeof app);
-        mamori_tls_tick(&t, (uint32_t)status);
-    }
-    return mamori_tls_close(&t);
+    return tls_run(&t);
 }

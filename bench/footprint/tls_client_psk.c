@@ -5,20 +5,9 @@
  * or ALPN. The transport and the random source are the application's; I/O
  * goes through volatile memory. */
 #include "mamori/tls.h"
+#include "scenario.h"
 
-extern int board_rng(void *ctx, void *out, size_t len);
-int board_rng(void *ctx, void *out, size_t len)
-{
-    static volatile uint8_t pool;
-    (void)ctx;
-    for (size_t i = 0; i < len; i++)
-        ((uint8_t *)out)[i] = pool;
-    return 0;
-}
-
-static volatile uint8_t wire_in[64], key_in[32];
-volatile uint8_t wire_out[64];
-volatile int status;
+static volatile uint8_t key_in[32];
 static uint8_t rx[MAMORI_TLS_RECORD_BUF(1023)], tx[MAMORI_TLS_RECORD_BUF(1023)], hs[512], key[32];
 static const uint16_t suites[] = {MAMORI_TLS_AES_128_GCM_SHA256, 0};
 static const uint16_t groups[] = {MAMORI_TLS_GROUP_X25519, 0};
@@ -30,25 +19,8 @@ int main(void)
                                          MAMORI_HASH_SHA256};
     mamori_tls_config_t cfg = {.rng = board_rng, .server_name = "device.example", .psk = &psk,
                                .suites = suites, .groups = groups, .record_size_limit = 1024};
-    uint8_t app[64];
     for (size_t i = 0; i < sizeof key; i++)
         key[i] = key_in[i];
     status = mamori_tls_init(&t, &cfg, rx, sizeof rx, tx, sizeof tx, hs, sizeof hs);
-    while (mamori_tls_state(&t) <= MAMORI_TLS_ST_OPEN) {
-        size_t n;
-        const uint8_t *out = mamori_tls_send_buf(&t, &n);
-        uint8_t *in;
-        if (n) {
-            wire_out[0] = out[0];
-            mamori_tls_send_done(&t, n);
-        }
-        in = mamori_tls_recv_buf(&t, &n);
-        for (size_t i = 0; i < n && i < sizeof wire_in; i++)
-            in[i] = wire_in[i];
-        status = mamori_tls_recv_done(&t, n < sizeof wire_in ? n : sizeof wire_in);
-        if (mamori_tls_read(&t, app, sizeof app) > 0)
-            status = mamori_tls_write(&t, app, sizeof app);
-        mamori_tls_tick(&t, (uint32_t)status);
-    }
-    return mamori_tls_close(&t);
+    return tls_run(&t);
 }

@@ -18,33 +18,6 @@ enum {
     C_DONE,
 };
 
-static const uint16_t default_suites[] = {MAMORI_TLS_AES_128_GCM_SHA256,
-#if MAMORI_CHACHAPOLY
-                                          MAMORI_TLS_CHACHA20_POLY1305_SHA256,
-#endif
-#if MAMORI_SHA512
-                                          MAMORI_TLS_AES_256_GCM_SHA384,
-#endif
-                                          0};
-static const uint16_t default_groups[] = {
-#if MAMORI_X25519
-    MAMORI_TLS_GROUP_X25519,
-#endif
-#if MAMORI_P256
-    MAMORI_TLS_GROUP_SECP256R1,
-#endif
-    0};
-
-static const uint16_t *suites(const mamori_tls_t *t)
-{
-    return t->cfg->suites ? t->cfg->suites : default_suites;
-}
-
-static const uint16_t *groups(const mamori_tls_t *t)
-{
-    return t->cfg->groups ? t->cfg->groups : default_groups;
-}
-
 static bool in_list(const uint16_t *list, uint16_t v)
 {
     for (; *list; list++)
@@ -94,7 +67,7 @@ int tls_client_start(mamori_tls_t *t)
         return err;
     t->session_id_len = 32;
     t->hs_state = C_WAIT_SH;
-    t->group = groups(t)[0];
+    t->group = tls_groups(t)[0];
     t->out_steps = TLS_OUT_HELLO;
     return 0;
 }
@@ -140,7 +113,7 @@ static bool psk_get(const mamori_tls_t *t, uint8_t kind, psk_offer_t *o)
 #endif
     if (kind == 0 || o->key_len == 0)
         return false;
-    for (const uint16_t *s = suites(t); *s; s++)
+    for (const uint16_t *s = tls_suites(t); *s; s++)
         if (mamori_tls_suite_hash(*s) == o->h)
             fits = true;
     return fits && (!TLS_HRR_DONE(t) || mamori_tls_suite_hash(t->suite) == o->h);
@@ -207,7 +180,7 @@ static int write_client_hello(mamori_tls_t *t)
     mamori_wr_u8(&wr, t->session_id_len);
     mamori_wr_bytes(&wr, t->session_id, t->session_id_len);
     at = tls_wr_open(&wr, 2);
-    for (const uint16_t *s = suites(t); *s; s++)
+    for (const uint16_t *s = tls_suites(t); *s; s++)
         mamori_wr_be16(&wr, *s);
     tls_wr_close(&wr, at, 2);
     mamori_wr_u8(&wr, 1);
@@ -227,7 +200,7 @@ static int write_client_hello(mamori_tls_t *t)
     mamori_wr_be16(&wr, TLS_EXT_SUPPORTED_GROUPS);
     at = tls_wr_open(&wr, 2);
     at2 = tls_wr_open(&wr, 2);
-    for (const uint16_t *g = groups(t); *g; g++)
+    for (const uint16_t *g = tls_groups(t); *g; g++)
         mamori_wr_be16(&wr, *g);
     tls_wr_close(&wr, at2, 2);
     tls_wr_close(&wr, at, 2);
@@ -319,7 +292,7 @@ static int check_hello(mamori_tls_t *t, const tls_server_hello_t *sh)
     if (sh->session_id.len != t->session_id_len ||
         memcmp(sh->session_id.p, t->session_id, t->session_id_len) != 0)
         return MAMORI_TLS_ALERT_ILLEGAL_PARAMETER;
-    if (!in_list(suites(t), sh->suite) || mamori_tls_suite_hash(sh->suite) == 0)
+    if (!in_list(tls_suites(t), sh->suite) || mamori_tls_suite_hash(sh->suite) == 0)
         return MAMORI_TLS_ALERT_ILLEGAL_PARAMETER;
     /* After HelloRetryRequest the suite must not change (§4.1.4). */
     if (TLS_HRR_DONE(t) && t->suite && sh->suite != t->suite)
@@ -346,7 +319,7 @@ static int handle_hrr(mamori_tls_t *t, const tls_server_hello_t *sh, const uint8
         if ((a = tls_ext_key_share_hrr(&sh->x.v[TLS_X_KEY_SHARE], &group)) != 0)
             return fail(t, a);
         /* A group we support and did not already send a share for. */
-        if (!in_list(groups(t), group) || group == t->group)
+        if (!in_list(tls_groups(t), group) || group == t->group)
             return fail(t, MAMORI_TLS_ALERT_ILLEGAL_PARAMETER);
         t->hrr_group = group;
         t->group = group;

@@ -14,6 +14,33 @@ size_t tls_hash_len(const mamori_tls_t *t)
     return mamori_hash_len(mamori_tls_suite_hash(t->suite));
 }
 
+static const uint16_t default_suites[] = {MAMORI_TLS_AES_128_GCM_SHA256,
+#if MAMORI_CHACHAPOLY
+                                          MAMORI_TLS_CHACHA20_POLY1305_SHA256,
+#endif
+#if MAMORI_SHA512
+                                          MAMORI_TLS_AES_256_GCM_SHA384,
+#endif
+                                          0};
+static const uint16_t default_groups[] = {
+#if MAMORI_X25519
+    MAMORI_TLS_GROUP_X25519,
+#endif
+#if MAMORI_P256
+    MAMORI_TLS_GROUP_SECP256R1,
+#endif
+    0};
+
+const uint16_t *tls_suites(const mamori_tls_t *t)
+{
+    return t->cfg->suites ? t->cfg->suites : default_suites;
+}
+
+const uint16_t *tls_groups(const mamori_tls_t *t)
+{
+    return t->cfg->groups ? t->cfg->groups : default_groups;
+}
+
 /* Content bytes a record may carry now: our buffer and the peer's limit. */
 static size_t tx_room(const mamori_tls_t *t)
 {

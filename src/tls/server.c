@@ -23,23 +23,6 @@ enum {
 #define S_F_RSL 0x01 /* client sent record_size_limit */
 #define S_F_MFL 0x02 /* max_fragment_length accepted */
 
-static const uint16_t default_suites[] = {MAMORI_TLS_AES_128_GCM_SHA256,
-#if MAMORI_CHACHAPOLY
-                                          MAMORI_TLS_CHACHA20_POLY1305_SHA256,
-#endif
-#if MAMORI_SHA512
-                                          MAMORI_TLS_AES_256_GCM_SHA384,
-#endif
-                                          0};
-static const uint16_t default_groups[] = {
-#if MAMORI_X25519
-    MAMORI_TLS_GROUP_X25519,
-#endif
-#if MAMORI_P256
-    MAMORI_TLS_GROUP_SECP256R1,
-#endif
-    0};
-
 static int fail(mamori_tls_t *t, int alert) { return tls_fail(t, alert, MAMORI_ERR_TLS_HANDSHAKE); }
 
 /* Session tickets: nonce | ChaCha20-Poly1305(ticket_key; suite, issue
@@ -130,8 +113,8 @@ static int cert_auth_ok(const mamori_tls_t *t, const tls_client_hello_t *ch)
  * HelloRetryRequest for t->group is needed. */
 static int negotiate(mamori_tls_t *t, const tls_client_hello_t *ch, tls_span_t *share)
 {
-    const uint16_t *ours = t->cfg->suites ? t->cfg->suites : default_suites;
-    const uint16_t *groups = t->cfg->groups ? t->cfg->groups : default_groups;
+    const uint16_t *ours = tls_suites(t);
+    const uint16_t *groups = tls_groups(t);
     mamori_hash_id_t want = external_psk_hash(t, ch);
     mamori_rd_t list;
     bool tls13 = false;

@@ -297,6 +297,10 @@ int tls_set_read(mamori_tls_t *t, const uint8_t *secret);
 int tls_set_write(mamori_tls_t *t, const uint8_t *secret);
 /* Hash length of the negotiated suite. */
 size_t tls_hash_len(const mamori_tls_t *t);
+/* Our cipher suites and groups in order of preference, 0-terminated: the
+ * configured lists or the defaults. */
+const uint16_t *tls_suites(const mamori_tls_t *t);
+const uint16_t *tls_groups(const mamori_tls_t *t);
 
 /* Role hooks: one complete incoming handshake message (header included),
  * and the production of the next output step. */

@@ -85,6 +85,33 @@ uint8_t *kv_hex(const kv_file_t *f, const char *key, size_t *len)
     return out;
 }
 
+uint8_t *kv_need_hex(const kv_file_t *f, const char *key, size_t *len)
+{
+    size_t n = 0;
+    uint8_t *p = kv_hex(f, key, &n);
+    if (!p) {
+        fprintf(stderr, "missing vector %s\n", key);
+        exit(2);
+    }
+    if (len)
+        *len = n;
+    return p;
+}
+
+void kv_check_mem(const kv_file_t *f, const void *got, const char *key, const char *file, int line)
+{
+    size_t n;
+    uint8_t *want = kv_need_hex(f, key, &n);
+    if (memcmp(got, want, n) == 0)
+        check_passed++;
+    else {
+        check_fail_at(file, line, key);
+        check_hexdump("got", got, n);
+        check_hexdump("expected", want, n);
+    }
+    free(want);
+}
+
 int kv_has_flag(const kv_file_t *f, const char *flag)
 {
     const char *v = kv_get(f, "flags");

@@ -31,6 +31,12 @@ const char *kv_get(const kv_file_t *f, const char *key);
 /* Hex-decodes key's value into a malloc'd buffer (caller frees); *len is set.
  * Returns NULL if the key is missing or not hex. */
 uint8_t *kv_hex(const kv_file_t *f, const char *key, size_t *len);
+/* kv_hex for a value the test cannot do without: a missing key ends the
+ * test program. len may be NULL. */
+uint8_t *kv_need_hex(const kv_file_t *f, const char *key, size_t *len);
+/* A check (check.h) that the bytes at got equal key's value. */
+void kv_check_mem(const kv_file_t *f, const void *got, const char *key, const char *file, int line);
+#define CHECK_KV(f, got, key) kv_check_mem(f, got, key, __FILE__, __LINE__)
 /* 1 if the block's comma-separated "flags" value contains flag. */
 int kv_has_flag(const kv_file_t *f, const char *flag);
 void kv_close(kv_file_t *f);

@@ -31,14 +31,7 @@ static void test_siphash_vector(void)
 
 static void setup(uint64_t seed)
 {
-    capture_port_init(&cap, &port, seed);
-    CHECK_EQ(mamori_stack_init(&stack, &port, our_mac, 1000), MAMORI_OK);
-    CHECK_EQ(mamori_ip4_set_addr(&stack, OUR_IP, 24, 0, false), MAMORI_OK);
-    mamori_poll(&stack, 1000);
-    uint8_t f[64];
-    capture_port_queue_rx(&cap, f, build_arp(f, 1, peer_mac, PEER_IP, (const uint8_t[6]){0}, OUR_IP));
-    mamori_poll(&stack, 1000);
-    capture_port_clear(&cap);
+    CHECK_EQ(capture_stack_start(&cap, &port, seed, &stack, 1000, our_mac, OUR_IP, peer_mac, PEER_IP), MAMORI_OK);
     CHECK_EQ(mamori_udp_open(&stack, &sock, ring, sizeof ring), MAMORI_OK);
 }
 

@@ -20,13 +20,6 @@ static const uint8_t peer_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 #define PEER_PORT 40000
 #define LPORT 80
 
-#define F_FIN 0x01
-#define F_SYN 0x02
-#define F_RST 0x04
-#define F_PSH 0x08
-#define F_ACK 0x10
-#define F_URG 0x20
-
 static mamori_stack_t stack;
 static capture_port_t cap;
 static mamori_port_t port;
@@ -37,31 +30,7 @@ static uint8_t rxbuf[4096], txbuf[8192];
 static int events[5], last_err;
 static bool auto_accept;
 
-typedef struct {
-    uint16_t sport, dport;
-    uint32_t seq, ack;
-    uint8_t flags;
-    uint16_t wnd;
-    size_t len; /* payload */
-    const uint8_t *data;
-    uint16_t mss;
-    int wscale; /* -1: none */
-    bool ts;
-} seg_t;
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)(v >> 16));
-    put16(p + 2, (uint16_t)v);
-}
-
-static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3]; }
+typedef sent_tcp_t seg_t;
 
 /* Builds a TCP segment with raw options; hdr_words overrides the data offset when non-zero. */
 static size_t build_tcp_raw(uint8_t *f, uint16_t sport, uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
@@ -70,22 +39,20 @@ static size_t build_tcp_raw(uint8_t *f, uint16_t sport, uint32_t seq, uint32_t a
 {
     uint8_t seg[1600];
     memset(seg, 0, 20);
-    put16(seg, sport);
-    put16(seg + 2, LPORT);
-    put32(seg + 4, seq);
-    put32(seg + 8, ack);
+    test_put16(seg, sport);
+    test_put16(seg + 2, LPORT);
+    test_put32(seg + 4, seq);
+    test_put32(seg + 8, ack);
     seg[12] = (uint8_t)((hdr_words ? hdr_words : (20 + opt_len) / 4) << 4);
     seg[13] = flags;
-    put16(seg + 14, wnd);
-    put16(seg + 18, urp);
+    test_put16(seg + 14, wnd);
+    test_put16(seg + 18, urp);
     if (opt_len)
         memcpy(seg + 20, opts, opt_len);
     if (len)
         memcpy(seg + 20 + opt_len, data, len);
     size_t n = 20 + opt_len + len;
-    uint32_t pseudo = (PEER_IP >> 16) + (PEER_IP & 0xffff) + (OUR_IP >> 16) + (OUR_IP & 0xffff) + 6 + (uint32_t)n;
-    put16(seg + 16, test_csum(seg, n, pseudo));
-    return build_ip4(f, our_mac, peer_mac, PEER_IP, OUR_IP, 6, 1, 0x4000, seg, n);
+    return build_tcp(f, our_mac, peer_mac, PEER_IP, OUR_IP, seg, n);
 }
 
 static void feed(const uint8_t *frame, size_t len)
@@ -101,56 +68,9 @@ static void send_seg(uint16_t sport, uint32_t seq, uint32_t ack, uint8_t flags, 
     feed(f, build_tcp_raw(f, sport, seq, ack, flags, wnd, NULL, 0, data, len, 0, 0));
 }
 
-static void advance(uint32_t ms)
-{
-    uint32_t end = now + ms;
-    while (mamori_time_before(now, end)) {
-        uint32_t wait = mamori_poll(&stack, now);
-        now = wait > end - now ? end : now + (wait ? wait : 1);
-    }
-    mamori_poll(&stack, now);
-}
+static void advance(uint32_t ms) { now = capture_stack_advance(&stack, now, ms); }
 
-/* Parses sent frame i (negative: from the end) as TCP. */
-static seg_t sent(int i)
-{
-    seg_t s = {0};
-    s.wscale = -1;
-    size_t k = i < 0 ? cap.count + (size_t)i : (size_t)i;
-    if (k >= cap.count || k >= CAPTURE_MAX_FRAMES || cap.frame[k][23] != 6)
-        return s;
-    const uint8_t *ip = cap.frame[k] + 14, *t = ip + 20;
-    size_t total = (size_t)(ip[2] << 8 | ip[3]);
-    size_t hl = (size_t)(t[12] >> 4) * 4;
-    s.sport = (uint16_t)(t[0] << 8 | t[1]);
-    s.dport = (uint16_t)(t[2] << 8 | t[3]);
-    s.seq = get32(t + 4);
-    s.ack = get32(t + 8);
-    s.flags = t[13];
-    s.wnd = (uint16_t)(t[14] << 8 | t[15]);
-    s.len = total - 20 - hl;
-    s.data = t + hl;
-    for (size_t o = 20; o < hl;) {
-        if (t[o] == 1) {
-            o++;
-            continue;
-        }
-        if (t[o] == 0)
-            break;
-        if (t[o] == 2)
-            s.mss = (uint16_t)(t[o + 2] << 8 | t[o + 3]);
-        if (t[o] == 3)
-            s.wscale = t[o + 2];
-        if (t[o] == 8)
-            s.ts = true;
-        o += t[o + 1];
-    }
-    uint32_t pseudo = (OUR_IP >> 16) + (OUR_IP & 0xffff) + (PEER_IP >> 16) + (PEER_IP & 0xffff) + 6 +
-                      (uint32_t)(total - 20);
-    if (test_csum(t, total - 20, pseudo) != 0)
-        s.flags = 0xff; /* marks a bad checksum */
-    return s;
-}
+static seg_t sent(int i) { return capture_tcp(&cap, i); }
 
 static void on_event(mamori_tcp_t *c, mamori_tcp_event_t ev, int err, void *user)
 {
@@ -170,14 +90,7 @@ static void on_accept(mamori_tcp_listener_t *l, void *user)
 static void setup(void)
 {
     now = 1000;
-    capture_port_init(&cap, &port, 7);
-    CHECK_EQ(mamori_stack_init(&stack, &port, our_mac, now), MAMORI_OK);
-    CHECK_EQ(mamori_ip4_set_addr(&stack, OUR_IP, 24, 0, false), MAMORI_OK);
-    mamori_poll(&stack, now);
-    uint8_t f[64];
-    capture_port_queue_rx(&cap, f, build_arp(f, 1, peer_mac, PEER_IP, (const uint8_t[6]){0}, OUR_IP));
-    mamori_poll(&stack, now);
-    capture_port_clear(&cap);
+    CHECK_EQ(capture_stack_start(&cap, &port, 7, &stack, now, our_mac, OUR_IP, peer_mac, PEER_IP), MAMORI_OK);
     memset(events, 0, sizeof events);
     last_err = 0;
     auto_accept = true;
@@ -289,11 +202,9 @@ static uint32_t establish_active(bool options)
                              0, 0);
     /* the builder uses LPORT as destination: patch to our ephemeral port and redo the checksum */
     uint8_t *t = f + 34;
-    put16(t + 2, syn.sport);
-    put16(t + 16, 0);
-    size_t tl = n - 34;
-    uint32_t pseudo = (PEER_IP >> 16) + (PEER_IP & 0xffff) + (OUR_IP >> 16) + (OUR_IP & 0xffff) + 6 + (uint32_t)tl;
-    put16(t + 16, test_csum(t, tl, pseudo));
+    test_put16(t + 2, syn.sport);
+    test_put16(t + 16, 0);
+    test_put16(t + 16, tcp_csum(PEER_IP, OUR_IP, t, n - 34));
     feed(f, n);
     CHECK_EQ(mamori_tcp_state(&conn), MAMORI_TCP_ESTABLISHED);
     CHECK_EQ(events[MAMORI_TCP_EV_CONNECTED], 1);
@@ -309,11 +220,9 @@ static void send_active(uint32_t seq, uint32_t ack, uint8_t flags, uint16_t wnd,
     uint8_t f[1600];
     size_t n = build_tcp_raw(f, 443, seq, ack, flags, wnd, NULL, 0, data, len, 0, 0);
     uint8_t *t = f + 34;
-    put16(t + 2, conn.local_port);
-    put16(t + 16, 0);
-    size_t tl = n - 34;
-    uint32_t pseudo = (PEER_IP >> 16) + (PEER_IP & 0xffff) + (OUR_IP >> 16) + (OUR_IP & 0xffff) + 6 + (uint32_t)tl;
-    put16(t + 16, test_csum(t, tl, pseudo));
+    test_put16(t + 2, conn.local_port);
+    test_put16(t + 16, 0);
+    test_put16(t + 16, tcp_csum(PEER_IP, OUR_IP, t, n - 34));
     feed(f, n);
 }
 

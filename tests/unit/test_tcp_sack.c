@@ -24,10 +24,6 @@ static const uint8_t peer_mac[6] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
 #define PEER_ISS 5000000u
 #define PEER_MSS 1000
 
-#define F_SYN 0x02
-#define F_PSH 0x08
-#define F_ACK 0x10
-
 static mamori_stack_t stack;
 static capture_port_t cap;
 static mamori_port_t port;
@@ -37,29 +33,7 @@ static mamori_tcp_t conn;
 static uint8_t rxbuf[16384], txbuf[16384];
 static uint16_t our_port, peer_port; /* the connection's ports */
 
-typedef struct {
-    uint32_t seq, ack;
-    uint8_t flags;
-    size_t len;
-    uint16_t mss;
-    bool ts, sack_ok;
-    unsigned nblocks;
-    uint32_t block[4][2];
-} seg_t;
-
-static void put16(uint8_t *p, uint16_t v)
-{
-    p[0] = (uint8_t)(v >> 8);
-    p[1] = (uint8_t)v;
-}
-
-static void put32(uint8_t *p, uint32_t v)
-{
-    put16(p, (uint16_t)(v >> 16));
-    put16(p + 2, (uint16_t)v);
-}
-
-static uint32_t get32(const uint8_t *p) { return (uint32_t)p[0] << 24 | (uint32_t)p[1] << 16 | p[2] << 8 | p[3]; }
+typedef sent_tcp_t seg_t;
 
 /* A segment from the peer to dport, options given raw. */
 static void peer_send(uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags, const uint8_t *opts, size_t opt_len,
@@ -67,20 +41,18 @@ static void peer_send(uint16_t dport, uint32_t seq, uint32_t ack, uint8_t flags,
 {
     static uint8_t seg[1600], f[1700];
     memset(seg, 0, 20);
-    put16(seg, peer_port);
-    put16(seg + 2, dport);
-    put32(seg + 4, seq);
-    put32(seg + 8, ack);
+    test_put16(seg, peer_port);
+    test_put16(seg + 2, dport);
+    test_put32(seg + 4, seq);
+    test_put32(seg + 8, ack);
     seg[12] = (uint8_t)(((20 + opt_len) / 4) << 4);
     seg[13] = flags;
-    put16(seg + 14, 65535);
+    test_put16(seg + 14, 65535);
     if (opt_len)
         memcpy(seg + 20, opts, opt_len);
     memset(seg + 20 + opt_len, 'p', len);
     size_t n = 20 + opt_len + len;
-    uint32_t pseudo = (PEER_IP >> 16) + (PEER_IP & 0xffff) + (OUR_IP >> 16) + (OUR_IP & 0xffff) + 6 + (uint32_t)n;
-    put16(seg + 16, test_csum(seg, n, pseudo));
-    capture_port_queue_rx(&cap, f, build_ip4(f, our_mac, peer_mac, PEER_IP, OUR_IP, 6, 1, 0x4000, seg, n));
+    capture_port_queue_rx(&cap, f, build_tcp(f, our_mac, peer_mac, PEER_IP, OUR_IP, seg, n));
     mamori_poll(&stack, now);
 }
 
@@ -89,7 +61,7 @@ static void peer_ack(uint32_t ack, const uint32_t *blocks, unsigned n)
 {
     uint8_t opts[40] = {1, 1, 5, (uint8_t)(2 + 8 * n)};
     for (unsigned i = 0; i < 2 * n; i++)
-        put32(opts + 4 + 4 * i, blocks[i]);
+        test_put32(opts + 4 + 4 * i, blocks[i]);
     peer_send(our_port, PEER_ISS + 1, ack, F_ACK, opts, n ? 4 + 8 * n : 0, 0);
 }
 
@@ -99,58 +71,9 @@ static void peer_data(uint32_t off, size_t len, uint32_t ack)
     peer_send(our_port, PEER_ISS + 1 + off, ack, F_ACK | F_PSH, NULL, 0, len);
 }
 
-/* Parses sent frame i (negative: from the end). */
-static seg_t sent(int i)
-{
-    seg_t s = {0};
-    size_t k = i < 0 ? cap.count + (size_t)i : (size_t)i;
-    if (k >= cap.count || cap.frame[k][23] != 6)
-        return s;
-    const uint8_t *ip = cap.frame[k] + 14, *t = ip + 20;
-    size_t total = (size_t)(ip[2] << 8 | ip[3]);
-    size_t hl = (size_t)(t[12] >> 4) * 4;
-    s.seq = get32(t + 4);
-    s.ack = get32(t + 8);
-    s.flags = t[13];
-    s.len = total - 20 - hl;
-    for (size_t o = 20; o < hl;) {
-        if (t[o] == 1) {
-            o++;
-            continue;
-        }
-        if (t[o] == 0 || t[o + 1] < 2)
-            break;
-        if (t[o] == 2)
-            s.mss = (uint16_t)(t[o + 2] << 8 | t[o + 3]);
-        if (t[o] == 8)
-            s.ts = true;
-        if (t[o] == 4 && t[o + 1] == 2)
-            s.sack_ok = true;
-        if (t[o] == 5) {
-            s.nblocks = (unsigned)(t[o + 1] - 2) / 8;
-            for (unsigned b = 0; b < s.nblocks && b < 4; b++) {
-                s.block[b][0] = get32(t + o + 2 + 8 * b);
-                s.block[b][1] = get32(t + o + 6 + 8 * b);
-            }
-        }
-        o += t[o + 1];
-    }
-    uint32_t pseudo = (OUR_IP >> 16) + (OUR_IP & 0xffff) + (PEER_IP >> 16) + (PEER_IP & 0xffff) + 6 +
-                      (uint32_t)(total - 20);
-    if (test_csum(t, total - 20, pseudo) != 0)
-        s.flags = 0xff; /* marks a bad checksum */
-    return s;
-}
+static seg_t sent(int i) { return capture_tcp(&cap, i); }
 
-static void advance(uint32_t ms)
-{
-    uint32_t end = now + ms;
-    while (mamori_time_before(now, end)) {
-        uint32_t wait = mamori_poll(&stack, now);
-        now = wait > end - now ? end : now + (wait ? wait : 1);
-    }
-    mamori_poll(&stack, now);
-}
+static void advance(uint32_t ms) { now = capture_stack_advance(&stack, now, ms); }
 
 static void on_accept(mamori_tcp_listener_t *l, void *user)
 {
@@ -161,14 +84,7 @@ static void on_accept(mamori_tcp_listener_t *l, void *user)
 static void setup(void)
 {
     now = 1000;
-    capture_port_init(&cap, &port, 11);
-    CHECK_EQ(mamori_stack_init(&stack, &port, our_mac, now), MAMORI_OK);
-    CHECK_EQ(mamori_ip4_set_addr(&stack, OUR_IP, 24, 0, false), MAMORI_OK);
-    mamori_poll(&stack, now);
-    uint8_t f[64];
-    capture_port_queue_rx(&cap, f, build_arp(f, 1, peer_mac, PEER_IP, (const uint8_t[6]){0}, OUR_IP));
-    mamori_poll(&stack, now);
-    capture_port_clear(&cap);
+    CHECK_EQ(capture_stack_start(&cap, &port, 11, &stack, now, our_mac, OUR_IP, peer_mac, PEER_IP), MAMORI_OK);
     mamori_tcp_open(&stack, &conn, rxbuf, sizeof rxbuf, txbuf, sizeof txbuf);
 }
 
@@ -188,8 +104,8 @@ static size_t syn_options(uint8_t *o, bool sack, bool ts)
     if (ts) {
         const uint8_t head[] = {1, 1, 8, 10};
         memcpy(o + n, head, 4);
-        put32(o + n + 4, 777);
-        put32(o + n + 8, 0);
+        test_put32(o + n + 4, 777);
+        test_put32(o + n + 8, 0);
         n += 12;
     }
     return n;
@@ -450,8 +366,8 @@ static void test_invalid_blocks(void)
     CHECK_EQ(conn.sacked_count, 1);
     CHECK_EQ(conn.sacked[0].start, S(2));
     uint8_t odd[] = {1, 1, 5, 11, 0, 0, 0, 0, 0, 0, 0, 0, 0, 1, 1, 1};
-    put32(odd + 4, S(4));
-    put32(odd + 8, S(5));
+    test_put32(odd + 4, S(4));
+    test_put32(odd + 8, S(5));
     peer_send(our_port, PEER_ISS + 1, S(1), F_ACK, odd, sizeof odd, 0);
     CHECK_EQ(stack.stats.tcp_sack_rx_blocks, 1);
     CHECK_EQ(conn.sacked_count, 1);

@@ -12,26 +12,9 @@
 
 static kv_file_t kv;
 
-static uint8_t *vec(const char *key, size_t *len)
-{
-    size_t n = 0;
-    uint8_t *p = kv_hex(&kv, key, &n);
-    if (!p) {
-        fprintf(stderr, "missing vector %s\n", key);
-        exit(2);
-    }
-    if (len)
-        *len = n;
-    return p;
-}
+static uint8_t *vec(const char *key, size_t *len) { return kv_need_hex(&kv, key, len); }
 
-#define CHECK_VEC(got, key)                                                                        \
-    do {                                                                                           \
-        size_t n_;                                                                                 \
-        uint8_t *v_ = vec(key, &n_);                                                               \
-        CHECK_MEM(got, v_, n_);                                                                    \
-        free(v_);                                                                                  \
-    } while (0)
+#define CHECK_VEC(got, key) CHECK_KV(&kv, got, key)
 
 /* Seals plaintext as one record and checks the exact wire bytes, then opens
  * them again. */

@@ -27,26 +27,9 @@
 
 static kv_file_t kv;
 
-static uint8_t *vec(const char *key, size_t *len)
-{
-    size_t n = 0;
-    uint8_t *p = kv_hex(&kv, key, &n);
-    if (!p) {
-        fprintf(stderr, "missing vector %s\n", key);
-        exit(2);
-    }
-    if (len)
-        *len = n;
-    return p;
-}
+static uint8_t *vec(const char *key, size_t *len) { return kv_need_hex(&kv, key, len); }
 
-#define CHECK_VEC(got, key)                                                                        \
-    do {                                                                                           \
-        size_t n_;                                                                                 \
-        uint8_t *v_ = vec(key, &n_);                                                               \
-        CHECK_MEM(got, v_, n_);                                                                    \
-        free(v_);                                                                                  \
-    } while (0)
+#define CHECK_VEC(got, key) CHECK_KV(&kv, got, key)
 
 static const mamori_hash_id_t H = MAMORI_HASH_SHA256;
 
@@ -110,6 +93,13 @@ static void check_keys(const uint8_t *secret, const char *key_name, const char *
     CHECK_VEC(iv, iv_name);
 }
 
+/* Derives label from secret over hash into out and checks it against key. */
+static void derive(const uint8_t *secret, const char *label, const uint8_t *hash, uint8_t *out, const char *key)
+{
+    CHECK_EQ(mamori_tls_derive_secret(H, secret, label, hash, out), 0);
+    CHECK_VEC(out, key);
+}
+
 /* From the handshake secret (in place) over the transcript hash through the
  * server's Finished: "derived", the master secret, both application traffic
  * secrets with their keys, and the exporter master secret. */
@@ -117,18 +107,27 @@ static void master_secrets(uint8_t *secret, const uint8_t *hash, uint8_t *c_ap, 
 {
     uint8_t empty[32], out[32];
     mamori_sha256("", 0, empty);
-    CHECK_EQ(mamori_tls_derive_secret(H, secret, "derived", empty, out), 0);
-    CHECK_VEC(out, "derived_hs");
+    derive(secret, "derived", empty, out, "derived_hs");
     CHECK_EQ(mamori_tls_ks_next(H, secret, NULL, 0), 0);
     CHECK_VEC(secret, "master_secret");
-    CHECK_EQ(mamori_tls_derive_secret(H, secret, "c ap traffic", hash, c_ap), 0);
-    CHECK_VEC(c_ap, "c_ap_traffic");
-    CHECK_EQ(mamori_tls_derive_secret(H, secret, "s ap traffic", hash, s_ap), 0);
-    CHECK_VEC(s_ap, "s_ap_traffic");
-    CHECK_EQ(mamori_tls_derive_secret(H, secret, "exp master", hash, out), 0);
-    CHECK_VEC(out, "exp_master");
+    derive(secret, "c ap traffic", hash, c_ap, "c_ap_traffic");
+    derive(secret, "s ap traffic", hash, s_ap, "s_ap_traffic");
+    derive(secret, "exp master", hash, out, "exp_master");
     check_keys(s_ap, "s_ap_key", "s_ap_iv");
     check_keys(c_ap, "c_ap_key", "c_ap_iv");
+}
+
+/* From the secret before it (early), the handshake secret with shared, its
+ * two traffic secrets over hash, and their keys. */
+static void handshake_secrets(uint8_t *secret, const uint8_t *shared, const uint8_t *hash, uint8_t *c_hs,
+                              uint8_t *s_hs)
+{
+    CHECK_EQ(mamori_tls_ks_next(H, secret, shared, 32), 0);
+    CHECK_VEC(secret, "handshake_secret");
+    derive(secret, "c hs traffic", hash, c_hs, "c_hs_traffic");
+    derive(secret, "s hs traffic", hash, s_hs, "s_hs_traffic");
+    check_keys(s_hs, "s_hs_key", "s_hs_iv");
+    check_keys(c_hs, "c_hs_key", "c_hs_iv");
 }
 
 /* §5: ClientHello (X25519 share), HelloRetryRequest for secp256r1 with a
@@ -197,14 +196,7 @@ static void test_hello_retry(const uint8_t *cert3, size_t cert3_len)
 
     CHECK_EQ(mamori_tls_ks_early(H, NULL, 0, secret), 0);
     CHECK_VEC(secret, "early_secret");
-    CHECK_EQ(mamori_tls_ks_next(H, secret, shared, 32), 0);
-    CHECK_VEC(secret, "handshake_secret");
-    CHECK_EQ(mamori_tls_derive_secret(H, secret, "c hs traffic", hash, c_hs), 0);
-    CHECK_VEC(c_hs, "c_hs_traffic");
-    CHECK_EQ(mamori_tls_derive_secret(H, secret, "s hs traffic", hash, s_hs), 0);
-    CHECK_VEC(s_hs, "s_hs_traffic");
-    check_keys(s_hs, "s_hs_key", "s_hs_iv");
-    check_keys(c_hs, "c_hs_key", "c_hs_iv");
+    handshake_secrets(secret, shared, hash, c_hs, s_hs);
 
     /* The server's flight: EE, Certificate (the §3 one), CertificateVerify,
      * Finished, which must be ours over the transcript. */
@@ -244,8 +236,7 @@ static void test_hello_retry(const uint8_t *cert3, size_t cert3_len)
     seal_rec(&wr, TLS_CT_HANDSHAKE, cf, sizeof cf, "client_finished_record");
     mamori_tls_th_update(&th, cf, sizeof cf);
     mamori_tls_th_hash(&th, hash);
-    CHECK_EQ(mamori_tls_derive_secret(H, secret, "res master", hash, out), 0);
-    CHECK_VEC(out, "res_master");
+    derive(secret, "res master", hash, out, "res_master");
 
     /* close_notify each way, the first records under the application keys. */
     wr = dir_of(c_ap, 0);
@@ -279,10 +270,8 @@ static void test_resumed(const uint8_t *ch, size_t ch_len, const uint8_t *psk)
 
     /* 0-RTT secrets and the early data record ("ABCDEF"): primitives only. */
     static const uint8_t early_data[6] = {'A', 'B', 'C', 'D', 'E', 'F'};
-    CHECK_EQ(mamori_tls_derive_secret(H, early, "c e traffic", hash, c_e), 0);
-    CHECK_VEC(c_e, "c_e_traffic");
-    CHECK_EQ(mamori_tls_derive_secret(H, early, "e exp master", hash, out), 0);
-    CHECK_VEC(out, "e_exp_master");
+    derive(early, "c e traffic", hash, c_e, "c_e_traffic");
+    derive(early, "e exp master", hash, out, "e_exp_master");
     CHECK_EQ(mamori_tls_traffic_keys(H, c_e, 16, key, iv), 0);
     CHECK_VEC(key, "early_key");
     CHECK_VEC(iv, "early_iv");
@@ -310,17 +299,9 @@ static void test_resumed(const uint8_t *ch, size_t ch_len, const uint8_t *psk)
     mamori_tls_th_hash(&th, hash);
     uint8_t empty[32];
     mamori_sha256("", 0, empty);
-    CHECK_EQ(mamori_tls_derive_secret(H, early, "derived", empty, out), 0);
-    CHECK_VEC(out, "derived_early");
+    derive(early, "derived", empty, out, "derived_early");
     memcpy(secret, early, 32);
-    CHECK_EQ(mamori_tls_ks_next(H, secret, shared, 32), 0);
-    CHECK_VEC(secret, "handshake_secret");
-    CHECK_EQ(mamori_tls_derive_secret(H, secret, "c hs traffic", hash, c_hs), 0);
-    CHECK_VEC(c_hs, "c_hs_traffic");
-    CHECK_EQ(mamori_tls_derive_secret(H, secret, "s hs traffic", hash, s_hs), 0);
-    CHECK_VEC(s_hs, "s_hs_traffic");
-    check_keys(s_hs, "s_hs_key", "s_hs_iv");
-    check_keys(c_hs, "c_hs_key", "c_hs_iv");
+    handshake_secrets(secret, shared, hash, c_hs, s_hs);
 
     /* The server's EncryptedExtensions (accepting early_data) and Finished. */
     rd = dir_of(s_hs, 0);
@@ -353,8 +334,7 @@ static void test_resumed(const uint8_t *ch, size_t ch_len, const uint8_t *psk)
     seal_rec(&wr, TLS_CT_HANDSHAKE, cf, cf_len, "client_finished_record");
     mamori_tls_th_update(&th, cf, cf_len);
     mamori_tls_th_hash(&th, hash);
-    CHECK_EQ(mamori_tls_derive_secret(H, secret, "res master", hash, out), 0);
-    CHECK_VEC(out, "res_master");
+    derive(secret, "res master", hash, out, "res_master");
 
     /* Application data (the §3 payload, 0..49) and close_notify each way. */
     uint8_t app[50];

@@ -33,9 +33,9 @@ struct mamori_stack {
     mamori_drbg_t drbg;      /* every unpredictable value comes from here */
     uint8_t random_pool[32]; /* DRBG output not yet handed out */
     uint8_t random_left;
-#endif
     uint64_t id_key[2]; /* SipHash key of the IPv4 IDs (core/random.c) */
     uint32_t id_count;  /* IDs made with it; 0: draw a new key */
+#endif
     mamori_pbuf_t pbufs[MAMORI_PBUF_COUNT];
     uint8_t rx_frame[MAMORI_FRAME_MAX];
     mamori_arp_state_t arp;

@@ -7,11 +7,12 @@
  * interval. Small requests are served from a pool of DRBG output so a small
  * draw costs a copy, not an HMAC, until the pool is empty. IPv4 IDs, one per
  * datagram, come from a PRF keyed from it (mamori_random_id16). Without the
- * DRBG compiled in, the port's entropy source is used directly. */
+ * DRBG compiled in, the port's entropy source (a hardware RNG on a
+ * microcontroller) is used directly, for IDs too. */
 int mamori_random_init(mamori_stack_t *s)
 {
-    s->id_count = 0;
 #if MAMORI_DRBG
+    s->id_count = 0;
     s->random_left = 0;
     return mamori_drbg_init(&s->drbg, s->port->entropy, s->port->ctx, "mamori stack", 12);
 #else
@@ -54,6 +55,7 @@ uint32_t mamori_random_range(mamori_stack_t *s, uint32_t lo, uint32_t hi)
     return span ? lo + mamori_random32(s) % span : mamori_random32(s);
 }
 
+#if MAMORI_DRBG
 static uint64_t rotl64(uint64_t x, unsigned b)
 {
     return x << b | x >> (64 - b);
@@ -102,3 +104,11 @@ uint16_t mamori_random_id16(mamori_stack_t *s)
         return 0; /* no key: the next ID tries again */
     return (uint16_t)mamori_siphash24_u64(s->id_key, s->id_count++);
 }
+#else
+uint16_t mamori_random_id16(mamori_stack_t *s)
+{
+    uint8_t b[2] = {0};
+    (void)mamori_random(s, b, sizeof b);
+    return (uint16_t)(b[0] << 8 | b[1]);
+}
+#endif

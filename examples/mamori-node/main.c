@@ -38,6 +38,10 @@ static void print_counters(const mamori_tap_t *tap)
 {
     printf("tap: offload %d rx_oversize %u rx_malformed %u tx_wouldblock %u tx_error %u tx_super %u\n",
            tap->offload, tap->rx_oversize, tap->rx_malformed, tap->tx_wouldblock, tap->tx_error, tap->tx_super);
+    const mamori_tap_impair_t *rx = &tap->rx_impair, *tx = &tap->tx_impair;
+    if (mamori_tap_impair_enabled(rx))
+        printf("tap-impair: rx lost %u duplicated %u reordered %u tx lost %u duplicated %u reordered %u\n", rx->lost,
+               rx->duplicated, rx->reordered, tx->lost, tx->duplicated, tx->reordered);
     printf("counters:\n");
     for (size_t i = 0; i < MAMORI_STATS_COUNT; i++)
         printf("  %s %u\n", mamori_stats_name(i), mamori_stats_value(mamori_stats(&stack), i));
@@ -79,6 +83,7 @@ int main(int argc, char **argv)
         fprintf(stderr, "mamori-node: cannot open TAP %s: %s\n", opt.tap, mamori_strerror(rc));
         return 1;
     }
+    mamori_tap_impair(&tap, opt.impair[0], opt.impair[1], opt.impair[2], opt.impair_seed);
     static mamori_port_t tap_port, port;
     mamori_tap_port(&tap, &tap_port);
     port = tap_port;

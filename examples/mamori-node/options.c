@@ -48,6 +48,17 @@ bool node_parse_port(const char *s, uint16_t *port)
 
 static bool opt_tap(const char *arg) { return (opts->tap = arg) != NULL; }
 static bool opt_no_offload(const char *arg) { return (void)arg, opts->tap_no_offload = true; }
+static bool opt_impair(const char *arg)
+{
+    unsigned long long seed = 1;
+    char tail;
+    unsigned *r = opts->impair;
+    int n = sscanf(arg, "%u,%u,%u,%llu%c", &r[0], &r[1], &r[2], &seed, &tail);
+    opts->impair_seed = seed;
+    opts->tap_no_offload = true;
+    return (n == 3 || n == 4) && r[0] <= 1000 && r[1] <= 1000 && r[2] <= 1000;
+}
+
 static bool opt_addr(const char *arg) { return node_parse_prefix(arg, &opts->addr, &opts->prefix) && opts->addr; }
 static bool opt_gw(const char *arg) { return node_parse_ip(arg, &opts->gw); }
 static bool opt_pcap(const char *arg) { return (opts->pcap = arg) != NULL; }
@@ -72,6 +83,8 @@ static bool opt_mac(const char *arg)
 static const node_option_t core_options[] = {
     {"tap", "IFNAME", "attach to this TAP device (created if absent)", opt_tap},
     {"no-offload", NULL, "plain frames on the TAP: no virtio header, segmentation or checksum offload", opt_no_offload},
+    {"impair", "L,D,R[,SEED]", "lose, duplicate, reorder frames both ways (permille); implies --no-offload",
+     opt_impair},
     {"addr", "A.B.C.D/N", "interface address and prefix length", opt_addr},
     {"gw", "A.B.C.D", "default gateway", opt_gw},
     {"mac", "MAC", "interface MAC (default: random, locally administered)", opt_mac},

@@ -8,6 +8,8 @@
 typedef struct {
     const char *tap;
     bool tap_no_offload;
+    unsigned impair[3]; /* --impair: loss, duplication, reordering in permille */
+    uint64_t impair_seed;
     uint32_t addr;
     uint8_t prefix;
     uint32_t gw;

@@ -127,9 +127,14 @@ void mamori_tap_close(mamori_tap_t *tap)
     tap->wake_fd = -1;
 }
 
-static int tap_send_frame(void *ctx, const uint8_t *frame, size_t len)
+void mamori_tap_impair(mamori_tap_t *tap, unsigned loss, unsigned dup, unsigned reorder, uint64_t seed)
 {
-    mamori_tap_t *tap = ctx;
+    mamori_tap_impair_init(&tap->rx_impair, loss, dup, reorder, seed);
+    mamori_tap_impair_init(&tap->tx_impair, loss, dup, reorder, ~seed);
+}
+
+static int tap_send_one(mamori_tap_t *tap, const uint8_t *frame, size_t len)
+{
     if (len < ETH_HEADER_LEN)
         return MAMORI_ERR_INVAL;
     if (!tap->offload) {
@@ -148,6 +153,30 @@ static int tap_send_frame(void *ctx, const uint8_t *frame, size_t len)
     struct iovec iov[2] = {{.iov_base = (void *)plain, .iov_len = sizeof plain},
                            {.iov_base = (void *)frame, .iov_len = len}};
     return tap_write(tap, iov, 2, sizeof plain + len);
+}
+
+/* Writes what the transmit impairment hands on; returns the first failure,
+ * the frames after it still go. */
+static int tap_send_impaired(mamori_tap_t *tap, uint32_t now)
+{
+    uint8_t frame[MAMORI_TAP_IMPAIR_FRAME_MAX];
+    int n, rc = MAMORI_OK;
+    while ((n = mamori_tap_impair_pop(&tap->tx_impair, frame, sizeof frame, now)) > 0) {
+        int sent = tap_send_one(tap, frame, (size_t)n);
+        rc = rc ? rc : sent;
+    }
+    return rc;
+}
+
+static int tap_send_frame(void *ctx, const uint8_t *frame, size_t len)
+{
+    mamori_tap_t *tap = ctx;
+    if (!mamori_tap_impair_enabled(&tap->tx_impair) || len < ETH_HEADER_LEN)
+        return tap_send_one(tap, frame, len);
+    uint32_t now = mamori_posix_now_ms();
+    if (!mamori_tap_impair_push(&tap->tx_impair, frame, len, now))
+        return tap_send_one(tap, frame, len);
+    return tap_send_impaired(tap, now);
 }
 
 /* One read from the TAP into buf (cap bytes): its length, 0 when nothing is
@@ -179,9 +208,8 @@ static int tap_read(mamori_tap_t *tap, uint8_t *buf, size_t cap)
     }
 }
 
-static int tap_recv_frame(void *ctx, uint8_t *buf, size_t cap)
+static int tap_recv_one(mamori_tap_t *tap, uint8_t *buf, size_t cap)
 {
-    mamori_tap_t *tap = ctx;
     if (!tap->offload)
         return tap_read(tap, buf, cap);
     int n = mamori_gso_rx_next(&tap->rx, buf, cap);
@@ -205,6 +233,24 @@ static int tap_recv_frame(void *ctx, uint8_t *buf, size_t cap)
     return n;
 }
 
+/* The receive impairment sits between the segmented frames and the stack:
+ * lost and held frames make it read on. */
+static int tap_recv_frame(void *ctx, uint8_t *buf, size_t cap)
+{
+    mamori_tap_t *tap = ctx;
+    if (!mamori_tap_impair_enabled(&tap->rx_impair))
+        return tap_recv_one(tap, buf, cap);
+    for (;;) {
+        uint32_t now = mamori_posix_now_ms();
+        int n = mamori_tap_impair_pop(&tap->rx_impair, buf, cap, now);
+        if (n)
+            return n;
+        n = tap_recv_one(tap, buf, cap);
+        if (n <= 0 || !mamori_tap_impair_push(&tap->rx_impair, buf, (size_t)n, now))
+            return n;
+    }
+}
+
 void mamori_tap_port(mamori_tap_t *tap, mamori_port_t *port)
 {
     memset(port, 0, sizeof *port);
@@ -218,10 +264,16 @@ void mamori_tap_port(mamori_tap_t *tap, mamori_port_t *port)
 
 int mamori_tap_wait(mamori_tap_t *tap, uint32_t timeout_ms)
 {
+    uint32_t now = mamori_posix_now_ms();
+    (void)tap_send_impaired(tap, now); /* a held frame whose time has come */
     tap_flush(tap);
     /* Frames still in hand or likely queued: no need to ask the kernel. */
-    if (tap->rx_more || tap->rx.off < tap->rx.len)
+    uint32_t rx_due = mamori_tap_impair_due_ms(&tap->rx_impair, now);
+    if (tap->rx_more || tap->rx.off < tap->rx.len || rx_due == 0)
         return 1;
+    uint32_t tx_due = mamori_tap_impair_due_ms(&tap->tx_impair, now);
+    timeout_ms = rx_due < timeout_ms ? rx_due : timeout_ms;
+    timeout_ms = tx_due < timeout_ms ? tx_due : timeout_ms;
     struct pollfd fds[2] = {{.fd = tap->fd, .events = POLLIN}, {.fd = tap->wake_fd, .events = POLLIN}};
     int timeout = timeout_ms == UINT32_MAX ? -1 : timeout_ms > INT_MAX ? INT_MAX : (int)timeout_ms;
     int ready = poll(fds, 2, timeout);

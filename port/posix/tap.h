@@ -18,6 +18,7 @@
 
 #include "mamori/port.h"
 #include "posix/tap_gso.h"
+#include "posix/tap_impair.h"
 
 #include <stdbool.h>
 #include <stdint.h>
@@ -38,6 +39,8 @@ typedef struct {
     mamori_gso_rx_t rx;     /* the frame being handed out to the stack */
     uint8_t rx_buf[MAMORI_VNET_HDR_LEN + MAMORI_GSO_FRAME_MAX];
     mamori_gso_tx_t tx; /* the stack's TCP segments not yet written */
+    mamori_tap_impair_t rx_impair; /* frames from the kernel (after segmentation) */
+    mamori_tap_impair_t tx_impair; /* frames to the kernel (before coalescing) */
 } mamori_tap_t;
 
 /* Attaches to the TAP device ifname, or creates it when absent (this needs
@@ -52,6 +55,11 @@ int mamori_tap_open(mamori_tap_t *tap, const char *ifname, bool offload);
 
 void mamori_tap_close(mamori_tap_t *tap);
 
+/* Impairs the link both ways with loss, duplication and reordering in
+ * permille (tap_impair.h), for tests where the kernel cannot (no sch_netem);
+ * each direction draws from its own sequence derived from seed. */
+void mamori_tap_impair(mamori_tap_t *tap, unsigned loss, unsigned dup, unsigned reorder, uint64_t seed);
+
 /* Fills a port table bound to tap: frame I/O on the TAP, getrandom() entropy,
  * CLOCK_MONOTONIC milliseconds and a stderr log. tap must outlive the port. */
 void mamori_tap_port(mamori_tap_t *tap, mamori_port_t *port);
@@ -59,7 +67,8 @@ void mamori_tap_port(mamori_tap_t *tap, mamori_port_t *port);
 /* Writes the frames held back for coalescing, then sleeps until a frame is
  * waiting, timeout_ms passes (UINT32_MAX waits forever), a signal arrives or
  * mamori_tap_wake() is called; returns at once while the last read's frames
- * remain or the last read found one. Returns 1 when a frame is (or may be)
+ * remain or the last read found one. With impairment, it also writes a held
+ * frame whose time has come and wakes when a held one is due. Returns 1 when a frame is (or may be)
  * waiting, 0 otherwise (timeout, signal, wake-up) or MAMORI_ERR_IO. */
 int mamori_tap_wait(mamori_tap_t *tap, uint32_t timeout_ms);
 

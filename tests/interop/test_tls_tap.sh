@@ -99,8 +99,8 @@ stop_node || true
 grep -q "alert 116 sent" "$WORK/node.out" && ok "certificate_required alert" || { not_ok "certificate_required alert"; tail -5 "$WORK/node.out"; }
 
 # --tls-get against openssl s_server -www on the kernel side.
-s_server() {
-    in_ns openssl s_server -accept "$KERNEL_IP:$PORT" -tls1_3 -www -cert "$WORK/kernel.pem" \
+s_server() { # ip netns exec directly, not in_ns: $! must be the server itself
+    ip netns exec "$NS" openssl s_server -accept "$KERNEL_IP:$PORT" -tls1_3 -www -cert "$WORK/kernel.pem" \
         -key "$WORK/kernel.key" "$@" >"$WORK/s_server.out" 2>&1 &
     PEER_PID=$!
     for _ in $(seq 100); do in_ns ss -Hltn "sport = :$PORT" | grep -q LISTEN && return 0; sleep 0.05; done

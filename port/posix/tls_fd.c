@@ -20,29 +20,24 @@ static int poll_fd(int fd, short events, int wait_ms)
     return r > 0 ? 1 : 0;
 }
 
-/* read(2) and write(2) only once poll(2) says they will not block. */
-static int fd_read(void *ctx, void *buf, size_t len)
+/* read(2) or write(2), only once poll(2) says it will not block. */
+static int fd_transfer(int fd, bool for_write, void *buf, size_t len)
 {
-    int fd = *(int *)ctx, r = poll_fd(fd, POLLIN, 0);
+    int r = poll_fd(fd, for_write ? POLLOUT : POLLIN, 0);
     ssize_t n;
     if (r <= 0)
         return r < 0 ? r : MAMORI_ERR_WOULDBLOCK;
-    n = read(fd, buf, len);
+    n = for_write ? write(fd, buf, len) : read(fd, buf, len);
     if (n < 0)
         return errno == EINTR || errno == EAGAIN ? MAMORI_ERR_WOULDBLOCK : MAMORI_ERR_IO;
-    return (int)n;
+    return n > 0 || !for_write ? (int)n : MAMORI_ERR_WOULDBLOCK;
 }
+
+static int fd_read(void *ctx, void *buf, size_t len) { return fd_transfer(*(int *)ctx, false, buf, len); }
 
 static int fd_write(void *ctx, const void *buf, size_t len)
 {
-    int fd = *(int *)ctx, r = poll_fd(fd, POLLOUT, 0);
-    ssize_t n;
-    if (r <= 0)
-        return r < 0 ? r : MAMORI_ERR_WOULDBLOCK;
-    n = write(fd, buf, len);
-    if (n < 0)
-        return errno == EINTR || errno == EAGAIN ? MAMORI_ERR_WOULDBLOCK : MAMORI_ERR_IO;
-    return n > 0 ? (int)n : MAMORI_ERR_WOULDBLOCK;
+    return fd_transfer(*(int *)ctx, true, (void *)(uintptr_t)buf, len);
 }
 
 static int fd_wait(void *ctx, bool for_write, int32_t wait_ms)

@@ -135,7 +135,7 @@ static void finish(mamori_stack_t *s)
 static const node_option_t options[] = {
     {"stealth", NULL, "no echo replies, no unreachables, no RSTs for closed ports", opt_stealth},
     {"allow-src", "PREFIX", "accept IPv4 only from this prefix (repeatable)", opt_allow_src},
-    {"rate", "CLASS=PPS/BURST", "rate limit a class: total, bcast, arp, icmp, syn, udp (repeatable)", opt_rate},
+    {"rate", "CLASS=PPS/BURST", "rate limit a class: total, bcast, arp, icmp, syn, bare_syn, udp (repeatable)", opt_rate},
     {"stats", NULL, "print counters and the MIB-II view as JSON on exit and on SIGUSR1", opt_stats},
     {NULL, NULL, NULL, NULL},
 };

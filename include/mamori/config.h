@@ -121,6 +121,10 @@
 #define MAMORI_RATE_SYN 1000u
 #define MAMORI_BURST_SYN 200u
 #endif
+#ifndef MAMORI_RATE_BARE_SYN /* SYNs without an MSS option (defense.h) */
+#define MAMORI_RATE_BARE_SYN 100u
+#define MAMORI_BURST_BARE_SYN 20u
+#endif
 /* Default broadcast storm thresholds (frames per window; 0 = off). */
 #ifndef MAMORI_STORM_BCAST_RISING
 #define MAMORI_STORM_BCAST_RISING 2000u

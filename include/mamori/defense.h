@@ -14,13 +14,21 @@
 #include "mamori/net.h"
 
 /* Traffic classes for rate limits and storm control. A frame counts
- * against TOTAL and against the first of the others that fits it. */
+ * against TOTAL and against the first of the others that fits it.
+ *
+ * SYNs without an MSS option have their own budget: every TCP in use sends
+ * MSS in its SYNs (RFC 9293 §3.7.1 asks for it whenever the MSS differs from
+ * 536, i.e. on every Ethernet), while flood tools send bare 20-byte headers.
+ * A flood of bare SYNs then cannot starve clients' SYNs, even from the
+ * clients' own address. It is a heuristic: a flood that adds the option
+ * shares the SYN budget with the clients (docs/security.md). */
 typedef enum {
     MAMORI_CLASS_TOTAL = 0, /* every frame accepted by the MAC check */
     MAMORI_CLASS_BCAST,     /* broadcast or multicast destination MAC */
     MAMORI_CLASS_ARP,
     MAMORI_CLASS_ICMP,
     MAMORI_CLASS_SYN,       /* TCP segments with SYN and without ACK */
+    MAMORI_CLASS_BARE_SYN,  /* the same without an MSS option (see below) */
     MAMORI_CLASS_UDP,
     MAMORI_CLASS_COUNT
 } mamori_traffic_class_t;
@@ -81,7 +89,8 @@ bool mamori_storm_active(const mamori_stack_t *s, mamori_traffic_class_t cls);
  * never answers anyway). A scan then sees only the ports open to it. */
 void mamori_stealth(mamori_stack_t *s, bool on);
 
-/* Parses a class name ("total", "bcast", "arp", "icmp", "syn", "udp"). */
+/* Parses a class name ("total", "bcast", "arp", "icmp", "syn", "bare_syn",
+ * "udp"). */
 int mamori_traffic_class_parse(const char *name);
 
 #endif

@@ -27,6 +27,7 @@
     X(rate_drop_arp)                                                           \
     X(rate_drop_icmp)                                                          \
     X(rate_drop_syn)                                                           \
+    X(rate_drop_bare_syn)                                                      \
     X(rate_drop_udp)                                                           \
     X(storm_drop)                                                              \
     X(storm_events)

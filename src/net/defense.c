@@ -13,8 +13,6 @@
 
 #define IP_PROTO_TCP 6
 #define IP_PROTO_UDP 17
-#define TCP_FLAG_SYN 0x02
-#define TCP_FLAG_ACK 0x10
 
 static uint32_t prefix_mask(uint8_t len) { return len ? 0xffffffffu << (32 - len) : 0; }
 
@@ -26,6 +24,7 @@ static void count_rate_drop(mamori_stack_t *s, mamori_traffic_class_t cls)
     case MAMORI_CLASS_ARP: MAMORI_COUNT(s, rate_drop_arp); break;
     case MAMORI_CLASS_ICMP: MAMORI_COUNT(s, rate_drop_icmp); break;
     case MAMORI_CLASS_SYN: MAMORI_COUNT(s, rate_drop_syn); break;
+    case MAMORI_CLASS_BARE_SYN: MAMORI_COUNT(s, rate_drop_bare_syn); break;
     default: MAMORI_COUNT(s, rate_drop_udp); break;
     }
 }
@@ -128,8 +127,6 @@ bool mamori_defense_transport(mamori_stack_t *s, const mamori_ip4_info_t *info, 
     mamori_rd_t peek = *payload;
     mamori_rd_skip(&peek, 2);
     uint16_t dport = mamori_rd_be16(&peek);
-    mamori_rd_skip(&peek, 9);
-    uint8_t tcp_flags = mamori_rd_u8(&peek);
     const mamori_defense_t *d = &s->defense;
     for (size_t i = 0; i < d->port_rule_count; i++) {
         const mamori_port_rule_t *r = &d->port_rules[i];
@@ -138,11 +135,12 @@ bool mamori_defense_transport(mamori_stack_t *s, const mamori_ip4_info_t *info, 
             return false;
         }
     }
-    if (info->proto == IP_PROTO_UDP)
-        return admit(s, MAMORI_CLASS_UDP);
-    if ((tcp_flags & (TCP_FLAG_SYN | TCP_FLAG_ACK)) == TCP_FLAG_SYN)
-        return admit(s, MAMORI_CLASS_SYN);
-    return true;
+    return info->proto != IP_PROTO_UDP || admit(s, MAMORI_CLASS_UDP);
+}
+
+bool mamori_defense_syn(mamori_stack_t *s, bool has_mss)
+{
+    return admit(s, has_mss ? MAMORI_CLASS_SYN : MAMORI_CLASS_BARE_SYN);
 }
 
 uint32_t mamori_defense_timer(mamori_stack_t *s)
@@ -168,6 +166,7 @@ void mamori_defense_init(mamori_stack_t *s)
     mamori_rate_set(s, MAMORI_CLASS_ARP, MAMORI_RATE_ARP, MAMORI_BURST_ARP);
     mamori_rate_set(s, MAMORI_CLASS_ICMP, MAMORI_RATE_ICMP, MAMORI_BURST_ICMP);
     mamori_rate_set(s, MAMORI_CLASS_SYN, MAMORI_RATE_SYN, MAMORI_BURST_SYN);
+    mamori_rate_set(s, MAMORI_CLASS_BARE_SYN, MAMORI_RATE_BARE_SYN, MAMORI_BURST_BARE_SYN);
     mamori_storm_set(s, MAMORI_CLASS_BCAST, MAMORI_STORM_BCAST_RISING, MAMORI_STORM_BCAST_FALLING);
 }
 
@@ -258,7 +257,7 @@ void mamori_stealth(mamori_stack_t *s, bool on)
 
 int mamori_traffic_class_parse(const char *name)
 {
-    static const char *const names[MAMORI_CLASS_COUNT] = {"total", "bcast", "arp", "icmp", "syn", "udp"};
+    static const char *const names[MAMORI_CLASS_COUNT] = {"total", "bcast", "arp", "icmp", "syn", "bare_syn", "udp"};
     for (int c = 0; c < MAMORI_CLASS_COUNT; c++) {
         size_t i = 0;
         while (names[c][i] && names[c][i] == name[i])

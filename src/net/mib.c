@@ -156,7 +156,7 @@ static uint64_t special(const mamori_stack_t *s, uint32_t id, mamori_mib_value_t
                st->ip_rx_drop_checksum + st->ip_rx_drop_ttl + st->ip_rx_drop_src;
     case SP_IP_IN_DISCARDS:
         return (uint64_t)st->filter_drop_src + st->filter_drop_port + st->rate_drop_icmp + st->rate_drop_syn +
-               st->rate_drop_udp + st->ip_frag_drop_disabled;
+               st->rate_drop_bare_syn + st->rate_drop_udp + st->ip_frag_drop_disabled;
     case SP_IP_REASM_FAILS:
         return (uint64_t)st->ip_frag_drop_overlap + st->ip_frag_drop_too_long + st->ip_frag_drop_timeout +
                st->ip_frag_drop_nobuf;

@@ -72,12 +72,16 @@ uint32_t mamori_tcp_timer(mamori_stack_t *s);
 bool mamori_defense_frame(mamori_stack_t *s, const uint8_t src[6], const uint8_t dst[6], uint16_t ethertype);
 bool mamori_defense_source(mamori_stack_t *s, uint32_t src);
 bool mamori_defense_transport(mamori_stack_t *s, const mamori_ip4_info_t *info, const mamori_rd_t *payload);
+/* The SYN budgets, for a valid SYN without ACK; TCP calls it once the
+ * options are parsed. */
+bool mamori_defense_syn(mamori_stack_t *s, bool has_mss);
 uint32_t mamori_defense_timer(mamori_stack_t *s);
 void mamori_defense_init(mamori_stack_t *s);
 #else
 #define mamori_defense_frame(s, src, dst, type) ((void)(src), true)
 #define mamori_defense_source(s, src) true
 #define mamori_defense_transport(s, info, payload) true
+#define mamori_defense_syn(s, has_mss) true
 #define mamori_defense_timer(s) MAMORI_NO_DEADLINE
 #define mamori_defense_init(s) ((void)0)
 #endif

@@ -760,6 +760,8 @@ void mamori_tcp_input(mamori_stack_t *s, const mamori_ip4_info_t *info, mamori_r
         MAMORI_COUNT(s, tcp_in_errs);
         return;
     }
+    if ((f & (TCP_SYN | TCP_ACK)) == TCP_SYN && !mamori_defense_syn(s, seg.mss != 0))
+        return;
     mamori_tcp_t *c = mamori_tcp_find(s, seg.src, seg.sport, seg.dport);
     if (c) {
         mamori_tcp_conn_input(c, &seg);

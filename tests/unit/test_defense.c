@@ -137,21 +137,46 @@ static void test_class_rates(void)
     CHECK_EQ(mamori_rate_set(&stack, MAMORI_CLASS_COUNT, 1, 1), MAMORI_ERR_INVAL);
 }
 
+/* A TCP SYN from the peer to port 80: a bare 20-byte header, or one with
+ * an MSS option as every TCP in use sends; bad_sum corrupts the checksum. */
+static size_t syn_frame(uint8_t *f, bool with_mss, bool bad_sum)
+{
+    uint8_t seg[24] = {0x30, 0x39, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0,
+                       2, 4, 0x05, 0xb4};
+    size_t len = with_mss ? 24 : 20;
+    seg[12] = (uint8_t)(len << 2);
+    uint32_t pseudo = (PEER_IP >> 16) + (PEER_IP & 0xffff) + (OUR_IP >> 16) + (OUR_IP & 0xffff) + 6 + (uint32_t)len;
+    uint16_t c = (uint16_t)(test_csum(seg, len, pseudo) ^ (bad_sum ? 1 : 0));
+    seg[16] = (uint8_t)(c >> 8);
+    seg[17] = (uint8_t)c;
+    return build_ip4(f, our_mac, peer_mac, PEER_IP, OUR_IP, 6, 1, 0x4000, seg, len);
+}
+
 static void test_syn_class(void)
 {
     setup();
     mamori_rate_set(&stack, MAMORI_CLASS_SYN, 1, 4);
-    /* A bare TCP SYN to port 80 (20-byte header, no options). */
-    uint8_t seg[20] = {0x30, 0x39, 0x00, 0x50, 0, 0, 0, 1, 0, 0, 0, 0, 0x50, 0x02, 0xff, 0xff, 0, 0, 0, 0};
-    uint32_t pseudo = (PEER_IP >> 16) + (PEER_IP & 0xffff) + (OUR_IP >> 16) + (OUR_IP & 0xffff) + 6 + 20;
-    uint16_t c = test_csum(seg, 20, pseudo);
-    seg[16] = (uint8_t)(c >> 8);
-    seg[17] = (uint8_t)c;
+    mamori_rate_set(&stack, MAMORI_CLASS_BARE_SYN, 1, 2);
     uint8_t f[128];
-    size_t n = build_ip4(f, our_mac, peer_mac, PEER_IP, OUR_IP, 6, 1, 0x4000, seg, sizeof seg);
+    /* Corrupt SYNs are dropped by TCP before they reach a budget. */
+    size_t n = syn_frame(f, true, true);
+    for (int i = 0; i < 10; i++)
+        feed(f, n);
+    CHECK_EQ(stack.stats.tcp_rx_drop_checksum, 10);
+    CHECK_EQ(stack.stats.rate_drop_syn, 0);
+    /* A flood of bare SYNs drains only its own budget... */
+    n = syn_frame(f, false, false);
+    for (int i = 0; i < 10; i++)
+        feed(f, n);
+    CHECK_EQ(stack.stats.rate_drop_bare_syn, 8);
+    CHECK_EQ(stack.stats.rate_drop_syn, 0);
+    /* ...so SYNs with the MSS option still get the whole SYN budget. */
+    n = syn_frame(f, true, false);
     for (int i = 0; i < 10; i++)
         feed(f, n);
     CHECK_EQ(stack.stats.rate_drop_syn, 6);
+    CHECK_EQ(stack.stats.rate_drop_bare_syn, 8);
+    CHECK_EQ(mamori_traffic_class_parse("bare_syn"), MAMORI_CLASS_BARE_SYN);
 }
 
 static void broadcast_ping(uint16_t seq)

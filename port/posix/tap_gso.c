@@ -5,6 +5,7 @@
 #include "core/cursor.h"
 #include "core/internal.h"
 #include "mamori/error.h"
+#include "mamori/tcp_wire.h"
 
 #include <stdbool.h>
 #include <string.h>
@@ -18,13 +19,6 @@
 #define ETH_LEN 14
 #define ETHERTYPE_IPV4 0x0800
 #define IP_PROTO_TCP 6
-#define TCP_FIN 0x01
-#define TCP_SYN 0x02
-#define TCP_RST 0x04
-#define TCP_PSH 0x08
-#define TCP_ACK 0x10
-#define TCP_URG 0x20
-#define TCP_CWR 0x80
 #define TCP_OPT_END 0
 #define TCP_OPT_NOP 1
 #define TCP_OPT_SACK 5 /* RFC 2018 */
@@ -195,9 +189,9 @@ static int next_segment(mamori_gso_rx_t *g, uint8_t *out, size_t cap)
     mamori_put_be32(tcp + 4, mamori_get_be32(tcp + 4) + (uint32_t)(g->off - g->hdr_len));
     bool last = g->off + n == g->len;
     if (g->segment > 0)
-        tcp[13] &= (uint8_t)~TCP_CWR;
+        tcp[13] &= (uint8_t)~MAMORI_TCP_F_CWR;
     if (!last)
-        tcp[13] &= (uint8_t)~(TCP_FIN | TCP_PSH);
+        tcp[13] &= (uint8_t)~(MAMORI_TCP_F_FIN | MAMORI_TCP_F_PSH);
     mamori_put_be16(tcp + 16, tcp_checksum(out, &t, data_sum, n));
     g->off += n;
     g->segment++;
@@ -234,7 +228,7 @@ static bool same_headers(const uint8_t *a, const uint8_t *b, const tcp_frame_t *
     const uint8_t *ia = a + ETH_LEN, *ib = b + ETH_LEN, *ta = a + t->l4, *tb = b + t->l4;
     return memcmp(a, b, ETH_LEN + 2) == 0 && memcmp(ia + 6, ib + 6, 4) == 0 &&
            memcmp(ia + 12, ib + 12, t->l4 - ETH_LEN - 12) == 0 && memcmp(ta, tb, 4) == 0 &&
-           memcmp(ta + 8, tb + 8, 5) == 0 && (ta[13] & ~TCP_PSH) == (tb[13] & ~TCP_PSH) &&
+           memcmp(ta + 8, tb + 8, 5) == 0 && (ta[13] & ~MAMORI_TCP_F_PSH) == (tb[13] & ~MAMORI_TCP_F_PSH) &&
            memcmp(ta + 14, tb + 14, 2) == 0 && memcmp(ta + 18, tb + 18, t->hdr - t->l4 - 18) == 0;
 }
 
@@ -242,7 +236,7 @@ static bool same_headers(const uint8_t *a, const uint8_t *b, const tcp_frame_t *
  * later such ACK of the flow carries too. */
 static bool pure_ack(const uint8_t *frame, size_t len, const tcp_frame_t *t)
 {
-    if (len != t->hdr || frame[t->l4 + 13] != TCP_ACK)
+    if (len != t->hdr || frame[t->l4 + 13] != MAMORI_TCP_F_ACK)
         return false;
     mamori_rd_t rd;
     mamori_rd_init(&rd, frame + t->l4 + 20, t->hdr - t->l4 - 20);
@@ -295,7 +289,8 @@ int mamori_gso_tx_add(mamori_gso_tx_t *g, const uint8_t *frame, size_t len)
     if (pure_ack(frame, len, &t))
         return hold_ack(g, frame, len, &t);
     /* Segments that open, close or reset a connection travel alone. */
-    if (len == t.hdr || (frame[t.l4 + 13] & (TCP_SYN | TCP_FIN | TCP_RST | TCP_URG)))
+    if (len == t.hdr ||
+        (frame[t.l4 + 13] & (MAMORI_TCP_F_SYN | MAMORI_TCP_F_FIN | MAMORI_TCP_F_RST | MAMORI_TCP_F_URG)))
         return 0;
     size_t n = len - t.hdr;
     uint32_t seq = mamori_get_be32(frame + t.l4 + 4);
@@ -322,7 +317,8 @@ int mamori_gso_tx_add(mamori_gso_tx_t *g, const uint8_t *frame, size_t len)
     g->next_seq = seq + (uint32_t)n;
     /* The kernel leaves PSH on the last segment only; it takes the flag from
      * the super-segment's header. */
-    first[t.l4 + 13] = (uint8_t)((first[t.l4 + 13] & ~TCP_PSH) | (frame[t.l4 + 13] & TCP_PSH));
+    uint8_t psh = frame[t.l4 + 13] & MAMORI_TCP_F_PSH;
+    first[t.l4 + 13] = (uint8_t)((first[t.l4 + 13] & ~MAMORI_TCP_F_PSH) | psh);
     return 1;
 }
 

@@ -2,16 +2,17 @@
 #ifndef MAMORI_TCP_INTERNAL_H
 #define MAMORI_TCP_INTERNAL_H
 
+#include "mamori/tcp_wire.h"
 #include "net/net_internal.h"
 
 #if MAMORI_TCP
 
-#define TCP_FIN 0x01
-#define TCP_SYN 0x02
-#define TCP_RST 0x04
-#define TCP_PSH 0x08
-#define TCP_ACK 0x10
-#define TCP_URG 0x20
+#define TCP_FIN MAMORI_TCP_F_FIN
+#define TCP_SYN MAMORI_TCP_F_SYN
+#define TCP_RST MAMORI_TCP_F_RST
+#define TCP_PSH MAMORI_TCP_F_PSH
+#define TCP_ACK MAMORI_TCP_F_ACK
+#define TCP_URG MAMORI_TCP_F_URG
 #define TCP_HDR_LEN 20
 #define TCP_TS_OPT_LEN 12 /* NOP NOP kind len tsval tsecr */
 #define TCP_MSS_MIN 64    /* smaller peer MSS values are raised to this */

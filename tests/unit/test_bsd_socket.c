@@ -1,45 +1,26 @@
 /*
  * The blocking BSD-style socket layer: two stacks on a perfect virtual wire
- * driven in real time by a thread, a server thread echoing one connection,
- * and the main thread as client (connect, send, recv, timeouts, refused
- * connection, non-blocking mode, poll, UDP).
+ * driven in real time by a thread (wire_pair.h), a server thread echoing one
+ * connection, and the main thread as client (connect, send, recv, timeouts,
+ * refused connection, non-blocking mode, poll, UDP).
  */
 #define _GNU_SOURCE
 #include <errno.h>
 #include <pthread.h>
 #include <string.h>
-#include <time.h>
-#include <unistd.h>
 
 #include "check.h"
 #include "mamori/mamori.h"
 #include "mamori/socket.h"
-#include "posix/clock.h"
-#include "posix/vwire.h"
+#include "wire_pair.h"
 
-#define ADDR_A MAMORI_IP4(198, 18, 3, 1)
-#define ADDR_B MAMORI_IP4(198, 18, 3, 2)
+#define NET 3 /* stacks A and B are 198.18.NET.1 and .2 (wire_pair.h) */
+#define ADDR_A MAMORI_IP4(198, 18, NET, 1)
+#define ADDR_B MAMORI_IP4(198, 18, NET, 2)
 #define BYTES (300 * 1024)
 
-static mamori_vwire_t wire;
-static mamori_stack_t a, b;
-static volatile int stop_driver;
+static wire_pair_t pair;
 static int server_ok;
-
-static void *driver(void *arg)
-{
-    (void)arg;
-    while (!stop_driver) {
-        uint32_t now = mamori_posix_now_ms();
-        mamori_socket_lock(NULL);
-        mamori_vwire_set_time(&wire, now);
-        mamori_socket_unlock(NULL);
-        mamori_socket_poll(&a, now);
-        mamori_socket_poll(&b, now);
-        usleep(200);
-    }
-    return NULL;
-}
 
 static void *server(void *arg)
 {
@@ -74,21 +55,10 @@ static void *client_writer(void *arg)
 
 int main(void)
 {
-    mamori_vwire_init(&wire, 5, NULL);
-    static mamori_port_t pa, pb;
-    mamori_vwire_attach(&wire, &pa);
-    mamori_vwire_attach(&wire, &pb);
-    static const uint8_t mac_a[6] = {2, 0, 0, 0, 3, 1}, mac_b[6] = {2, 0, 0, 0, 3, 2};
-    uint32_t now = mamori_posix_now_ms();
-    mamori_vwire_set_time(&wire, now);
-    CHECK_EQ(mamori_stack_init(&a, &pa, mac_a, now), MAMORI_OK);
-    CHECK_EQ(mamori_stack_init(&b, &pb, mac_b, now), MAMORI_OK);
-    mamori_ip4_set_addr(&a, ADDR_A, 24, 0, false);
-    mamori_ip4_set_addr(&b, ADDR_B, 24, 0, false);
-    pthread_t drv, srv, wr;
-    pthread_create(&drv, NULL, driver, NULL);
+    CHECK_EQ(wire_pair_start(&pair, NET), MAMORI_OK);
+    pthread_t srv, wr;
 
-    mamori_socket_attach(&b, NULL, NULL);
+    mamori_socket_attach(&pair.b, NULL, NULL);
     int lfd = mamori_socket(MAMORI_AF_INET, MAMORI_SOCK_STREAM, 0);
     CHECK(lfd >= 0);
     mamori_sockaddr_in_t sa = {.sin_family = MAMORI_AF_INET, .sin_port = 7000};
@@ -99,7 +69,7 @@ int main(void)
     CHECK_EQ(mamori_bind(ufd_b, &ua), 0);
     pthread_create(&srv, NULL, server, &lfd);
 
-    mamori_socket_attach(&a, NULL, NULL);
+    mamori_socket_attach(&pair.a, NULL, NULL);
     /* Refused: nothing listens on 7999. */
     int fd = mamori_socket(MAMORI_AF_INET, MAMORI_SOCK_STREAM, 0);
     mamori_sockaddr_in_t to = {.sin_family = MAMORI_AF_INET, .sin_port = 7999, .sin_addr = ADDR_B};
@@ -153,8 +123,7 @@ int main(void)
     mamori_close(ufd);
     mamori_close(ufd_b);
     mamori_close(lfd);
-    CHECK(a.tcp.conns == NULL);
-    stop_driver = 1;
-    pthread_join(drv, NULL);
+    CHECK(pair.a.tcp.conns == NULL);
+    wire_pair_stop(&pair);
     return check_summary("bsd_socket");
 }

@@ -1,10 +1,10 @@
 /*
  * TLS over mamori BSD-style sockets (port/posix/tls_socket.c): two stacks on
- * a virtual wire driven in real time by a thread, a mamori TLS server thread
- * on accepted sockets and the main thread as TLS client. Checks a refused
- * certificate name, a verified handshake, 1 MB echoed (SHA-256 compared),
- * SO_RCVTIMEO and non-blocking reads, close_notify seen by both ends, and a
- * handshake against a peer that never answers timing out.
+ * a virtual wire driven in real time by a thread (wire_pair.h), a mamori TLS
+ * server thread on accepted sockets and the main thread as TLS client. Checks
+ * a refused certificate name, a verified handshake, 1 MB echoed (SHA-256
+ * compared), SO_RCVTIMEO and non-blocking reads, close_notify seen by both
+ * ends, and a handshake against a peer that never answers timing out.
  *
  * With arguments it is the mamori end of tests/interop/test_tls_tap.sh: one
  * stack on a TAP device, a BSD socket and TLS client fetching "/" over
@@ -20,7 +20,6 @@
 #include <stdlib.h>
 #include <string.h>
 #include <time.h>
-#include <unistd.h>
 
 #include "check.h"
 #include "mamori/drbg.h"
@@ -30,41 +29,25 @@
 #include "posix/clock.h"
 #include "posix/entropy.h"
 #include "posix/tap.h"
-#include "posix/vwire.h"
 #include "tls_test_keys.h"
+#include "wire_pair.h"
 
-#define ADDR_A MAMORI_IP4(198, 18, 4, 1)
-#define ADDR_B MAMORI_IP4(198, 18, 4, 2)
+#define NET 4 /* stacks A and B are 198.18.NET.1 and .2 (wire_pair.h) */
+#define ADDR_B MAMORI_IP4(198, 18, NET, 2)
 #define PORT_TLS 7100
 #define PORT_SILENT 7101
 #define BYTES (1u << 20)
 #define CHUNK (64u * 1024u)
 #define FIRST (384u * 1024u) /* more than the socket's send ring */
 
-static mamori_vwire_t wire;
-static mamori_stack_t a, b;
-static volatile int stop_driver;
+static wire_pair_t pair;
+static volatile int stop_driver; /* of the TAP driver */
 static mamori_drbg_t drbg_client, drbg_server;
 
 /* Server results, checked by the main thread after joining. */
 static int srv_bad_name_err, srv_hs_err, srv_last_read = 1, srv_close_err = 1;
 static size_t srv_total;
 static uint8_t srv_digest[32];
-
-static void *driver(void *arg)
-{
-    (void)arg;
-    while (!stop_driver) {
-        uint32_t now = mamori_posix_now_ms();
-        mamori_socket_lock(NULL);
-        mamori_vwire_set_time(&wire, now);
-        mamori_socket_unlock(NULL);
-        mamori_socket_poll(&a, now);
-        mamori_socket_poll(&b, now);
-        usleep(200);
-    }
-    return NULL;
-}
 
 static int64_t wall_clock(void) { return (int64_t)time(NULL); }
 
@@ -282,12 +265,10 @@ static int tap_get(char **argv)
 
 int main(int argc, char **argv)
 {
-    static mamori_port_t pa, pb;
-    static const uint8_t mac_a[6] = {2, 0, 0, 0, 4, 1}, mac_b[6] = {2, 0, 0, 0, 4, 2};
     static mamori_x509_anchor_t anchor;
     static mamori_x509_store_t store;
     static mamori_tls_t t;
-    pthread_t drv, srv;
+    pthread_t srv;
     mamori_sockaddr_in_t sa = {.sin_family = MAMORI_AF_INET, .sin_port = PORT_TLS};
     uint8_t buf[256], d_sent[32];
     uint32_t t0;
@@ -297,18 +278,9 @@ int main(int argc, char **argv)
     CHECK_EQ(mamori_drbg_init(&drbg_server, mamori_posix_entropy, NULL, "tls_sock s", 10), 0);
     if (argc == 8 && !strcmp(argv[1], "get"))
         return tap_get(argv + 1);
-    mamori_vwire_init(&wire, 5, NULL);
-    mamori_vwire_attach(&wire, &pa);
-    mamori_vwire_attach(&wire, &pb);
-    uint32_t now = mamori_posix_now_ms();
-    mamori_vwire_set_time(&wire, now);
-    CHECK_EQ(mamori_stack_init(&a, &pa, mac_a, now), MAMORI_OK);
-    CHECK_EQ(mamori_stack_init(&b, &pb, mac_b, now), MAMORI_OK);
-    mamori_ip4_set_addr(&a, ADDR_A, 24, 0, false);
-    mamori_ip4_set_addr(&b, ADDR_B, 24, 0, false);
-    pthread_create(&drv, NULL, driver, NULL);
+    CHECK_EQ(wire_pair_start(&pair, NET), MAMORI_OK);
 
-    mamori_socket_attach(&b, NULL, NULL);
+    mamori_socket_attach(&pair.b, NULL, NULL);
     int lfd = mamori_socket(MAMORI_AF_INET, MAMORI_SOCK_STREAM, 0);
     CHECK_EQ(mamori_bind(lfd, &sa), 0);
     CHECK_EQ(mamori_listen(lfd, 2), 0);
@@ -318,7 +290,7 @@ int main(int argc, char **argv)
     CHECK_EQ(mamori_bind(silent, &sa), 0);
     CHECK_EQ(mamori_listen(silent, 2), 0);
     pthread_create(&srv, NULL, server, &lfd);
-    mamori_socket_attach(&a, NULL, NULL);
+    mamori_socket_attach(&pair.a, NULL, NULL);
 
     /* The server's certificate verified by X.509 path validation (its
      * self-signed certificate is the anchor) and the name "localhost". */
@@ -408,7 +380,6 @@ int main(int argc, char **argv)
 
     mamori_close(silent);
     mamori_close(lfd);
-    stop_driver = 1;
-    pthread_join(drv, NULL);
+    wire_pair_stop(&pair);
     return check_summary("tls_socket");
 }

@@ -8,7 +8,8 @@
 #     in progress elsewhere in src/), falls back to a static library of
 #     src/core and src/crypto only, compiled with -O3 -DNDEBUG like the CMake Release build: the benchmark needs
 #     nothing else. BENCH_CRYPTO_ONLY=1 forces that fallback.
-#  3. Compiles bench/bench_crypto.c with -O2 and runs it.
+#  3. Compiles bench/bench_crypto.c, with the POSIX port's AES-NI backend
+#     (port/posix/crypto_x86.c), with -O2 and runs it.
 # Usage: bench/bench_crypto.sh [--md] [--wall] [seconds-per-round [rounds]]
 # Not part of the test suite: timings are not pass/fail.
 set -euo pipefail
@@ -44,7 +45,7 @@ else
     ar rcs "$lib" "$objs"/*.o
 fi
 
-"$cc" -std=c11 -O2 -Wall -Wextra -Werror -Iinclude bench/bench_crypto.c "$lib" \
+"$cc" -std=c11 -O2 -Wall -Wextra -Werror -Iinclude -Iport bench/bench_crypto.c port/posix/crypto_x86.c "$lib" \
     -lcrypto -lmbedcrypto -lwolfssl -o "$out/bench_crypto"
 bench_conditions
 "$out/bench_crypto" "$@"

@@ -13,6 +13,7 @@
 #include "node.h"
 #include "options.h"
 #include "posix/clock.h"
+#include "posix/crypto_x86.h"
 #include "posix/pcap.h"
 #include "posix/tap.h"
 
@@ -72,6 +73,8 @@ int main(int argc, char **argv)
 {
     node_options_t opt;
     node_parse_options(&opt, argc, argv);
+    if (!opt.soft_crypto)
+        mamori_posix_crypto_install();
     if (!opt.have_mac) {
         if (getrandom(opt.mac, sizeof opt.mac, 0) != (ssize_t)sizeof opt.mac)
             return 1;

@@ -64,6 +64,7 @@ static bool opt_gw(const char *arg) { return node_parse_ip(arg, &opts->gw); }
 static bool opt_pcap(const char *arg) { return (opts->pcap = arg) != NULL; }
 static bool opt_no_ping(const char *arg) { return (void)arg, opts->no_ping = true; }
 static bool opt_probe(const char *arg) { return (void)arg, opts->probe = true; }
+static bool opt_soft_crypto(const char *arg) { return (void)arg, opts->soft_crypto = true; }
 
 static bool opt_mac(const char *arg)
 {
@@ -91,6 +92,8 @@ static const node_option_t core_options[] = {
     {"probe", NULL, "check the address with RFC 5227 ARP probes before use", opt_probe},
     {"pcap", "FILE", "record every frame sent and received", opt_pcap},
     {"no-ping", NULL, "do not answer ICMP echo requests", opt_no_ping},
+    {"soft-crypto", NULL, "software crypto only (default: AES-GCM on AES-NI/PCLMULQDQ when the CPU has them)",
+     opt_soft_crypto},
     {NULL, NULL, NULL, NULL},
 };
 

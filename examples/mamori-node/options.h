@@ -18,6 +18,7 @@ typedef struct {
     const char *pcap;
     bool no_ping;
     bool probe;
+    bool soft_crypto; /* keep software crypto: no hardware backend */
 } node_options_t;
 
 /* Parses argv; prints usage and exits on --help (0) or an error (2). */

@@ -105,19 +105,20 @@ typedef struct {
  * sequence (length 0 when absent); ski/aki the key identifier octets (with
  * F_SKI / F_AKI telling whether they are present). */
 typedef struct {
-    int64_t not_before, not_after; /* Unix seconds */
-    const uint8_t *der;
-    mamori_x509_span_t tbs, sig_alg, sig, serial, issuer, subject;
-    mamori_x509_span_t san, nc_permitted, nc_excluded, ski, aki;
-    mamori_x509_key_t key;
-    uint16_t der_len;
+    /* Small fields first: Thumb-2 reaches them with 16-bit instructions. */
     uint16_t flags;     /* MAMORI_X509_F_* */
     uint16_t key_usage; /* MAMORI_X509_KU_* when F_KU */
+    uint16_t der_len;
     uint8_t version;    /* 1, 2 or 3 */
     uint8_t path_len;   /* when F_PATHLEN (values above 255 read as 255) */
     uint8_t sig_type;   /* MAMORI_X509_SIG_* */
     uint8_t sig_hash;   /* mamori_hash_id_t */
     uint8_t pss_salt;   /* RSA-PSS salt length */
+    mamori_x509_key_t key;
+    mamori_x509_span_t tbs, sig_alg, sig, serial, issuer, subject;
+    mamori_x509_span_t san, nc_permitted, nc_excluded, ski, aki;
+    const uint8_t *der;
+    int64_t not_before, not_after; /* Unix seconds */
 } mamori_x509_t;
 
 /* Parses one DER certificate (exactly len bytes, at most 65535). Returns 0

@@ -40,8 +40,9 @@ static bool read_true(mamori_der_t *d)
 }
 
 #if MAMORI_RSA
-/* RFC 4055 2.1: a HashAlgorithm with absent or NULL parameters; SHA-256,
- * -384, -512 (arcs 1..3, as mamori_hash_id_t) or 0. */
+/* RFC 4055 2.1: the HashAlgorithm that ends d, with absent or NULL
+ * parameters; SHA-256, -384, -512 (arcs 1..3, as mamori_hash_id_t) or 0
+ * (also for bad DER). */
 static uint8_t read_hash_alg(mamori_der_t *d)
 {
     mamori_der_t a = mamori_der_enter(d, MAMORI_DER_SEQUENCE);
@@ -49,7 +50,7 @@ static uint8_t read_hash_alg(mamori_der_t *d)
     if (mamori_der_peek(&a) == MAMORI_DER_NULL)
         mamori_der_null(&a);
     mamori_der_end(d, &a);
-    return id >= OID(SHA2, 1) && id <= OID(SHA2, 3) ? (uint8_t)id : 0;
+    return mamori_der_done(d) && id >= OID(SHA2, 1) && id <= OID(SHA2, 3) ? (uint8_t)id : 0;
 }
 
 /* RFC 4055 3.1 RSASSA-PSS-params with explicit SHA-2 hash, MGF1 over the
@@ -67,8 +68,6 @@ static void read_pss_params(mamori_der_t *alg, mamori_x509_t *c)
     uint8_t mgf_hash = read_hash_alg(&mgf);
     mamori_der_t s = mamori_der_enter(&p, MAMORI_DER_CONTEXT(2));
     uint32_t salt = mamori_der_uint32(&s);
-    mamori_der_end(&m, &mgf);
-    mamori_der_end(&p, &h);
     mamori_der_end(&p, &m);
     mamori_der_end(&p, &s);
     if (mamori_der_done(&p) && hash != 0 && mgf_hash == hash && mgf_id == OID(PKCS1, 8) &&
@@ -120,20 +119,25 @@ static void read_name(mamori_x509_t *c, mamori_der_t *d, mamori_x509_span_t *s)
  * iPAddress 4 or 16 octets (8 or 32 with a mask inside name constraints). */
 static void check_general_name(mamori_der_t *d, unsigned subtree)
 {
-    /* Forms by tag number: primitive in bits 0..8, constructed in 16..24. */
-    static const uint32_t forms = 0x1c6u | 0x39u << 16;
-    uint8_t tag;
-    mamori_der_t v = mamori_der_any(d, &tag);
-    size_t n = mamori_rd_left(&v.rd);
-    const uint8_t *p = mamori_rd_rest(&v.rd);
-    if ((tag & 0xc0) != 0x80 || (tag & 0x1f) > 8 ||
-        !((forms >> ((tag & 0x1f) + ((tag & 0x20) >> 1))) & 1))
-        mamori_der_fail(d);
+    /* The tags of the forms: [0], [3], [4], [5] constructed, the others
+     * primitive ([1], [2], [6], [7], [8]). */
+    static const uint8_t forms[] = {0xa0, 0x81, 0x82, 0xa3, 0xa4, 0xa5, 0x86, 0x87, 0x88};
+    size_t n, i = 0;
+    uint8_t tag = mamori_der_peek(d);
+    const uint8_t *p = mamori_der_tlv(d, tag, &n);
+    while (forms[i] != tag)
+        if (++i == sizeof forms) {
+            mamori_der_fail(d);
+            break;
+        }
     if (tag == MAMORI_DER_CONTEXT_PRIM(2))
-        for (size_t i = 0; i < n; i++)
+        for (i = 0; i < n; i++)
             if (p[i] & 0x80)
                 mamori_der_fail(d);
-    if (tag == MAMORI_DER_CONTEXT_PRIM(7) && n != 4u << subtree && n != 16u << subtree)
+    /* iPAddress: 4 or 16 octets, twice that (address, mask) in subtrees;
+     * scaled to 8 or 32 here (n < 64 KiB: no overflow). */
+    n <<= 1 - subtree;
+    if (tag == MAMORI_DER_CONTEXT_PRIM(7) && n != 8 && n != 32)
         mamori_der_fail(d);
 }
 
@@ -157,35 +161,42 @@ static void read_general_names(mamori_x509_t *c, mamori_der_t *seq, mamori_x509_
     }
 }
 
+/* The id-ce extensions read here (RFC 5280 4.2.1), by arc, and the flag
+ * their presence sets. */
+static const uint8_t ext_arcs[] = {14, 15, 19, 37, 17, 30, 35};
+static const uint16_t ext_flags[] = {MAMORI_X509_F_SKI, MAMORI_X509_F_KU,  MAMORI_X509_F_BC,
+                                     MAMORI_X509_F_EKU, MAMORI_X509_F_SAN, MAMORI_X509_F_NC, 0};
+
 /* Parses the value v of the id-ce extension arc; false when unknown. */
 static bool read_extension(mamori_x509_t *c, unsigned arc, mamori_der_t *v)
 {
     size_t n;
-    unsigned unused;
+    unsigned unused, i = 0;
     const uint8_t *p;
     mamori_der_t k;
-    if (arc == 14) { /* 4.2.1.2 subjectKeyIdentifier */
-        c->flags |= MAMORI_X509_F_SKI;
+    while (ext_arcs[i] != arc)
+        if (++i == sizeof ext_arcs)
+            return false;
+    c->flags |= ext_flags[i];
+    if (i == 0) { /* 4.2.1.2 subjectKeyIdentifier */
         p = mamori_der_octets(v, &n);
         put(c, &c->ski, p, n);
         return true;
     }
-    if (arc == 15) { /* 4.2.1.3 keyUsage: at least one bit, nine defined */
-        c->flags |= MAMORI_X509_F_KU;
+    if (i == 1) { /* 4.2.1.3 keyUsage: at least one bit, nine defined */
         p = mamori_der_bits(v, &n, &unused);
-        if (n == 0 || n > 2)
+        if (n > 2) /* n 0 fails below: no bit set */
             mamori_der_fail(v);
-        for (unsigned i = 0; i < 8 * n; i++)
-            if (p[i / 8] & (0x80u >> (i % 8)))
-                c->key_usage |= (uint16_t)(1u << i);
+        for (unsigned b = 0; b < 8 * n; b++)
+            if (p[b / 8] & (0x80u >> (b % 8)))
+                c->key_usage |= (uint16_t)(1u << b);
         if (c->key_usage == 0)
             mamori_der_fail(v);
         return true;
     }
     mamori_der_t s = mamori_der_enter(v, MAMORI_DER_SEQUENCE);
-    switch (arc) {
-    case 19: /* 4.2.1.9 basicConstraints */
-        c->flags |= MAMORI_X509_F_BC;
+    switch (i) {
+    case 2: /* 4.2.1.9 basicConstraints */
         if (read_true(&s))
             c->flags |= MAMORI_X509_F_CA;
         if (mamori_der_peek(&s) == MAMORI_DER_INTEGER) {
@@ -194,26 +205,21 @@ static bool read_extension(mamori_x509_t *c, unsigned arc, mamori_der_t *v)
             c->path_len = (uint8_t)(len > 255 ? 255 : len);
         }
         break;
-    case 37: /* 4.2.1.12 extKeyUsage */
-        c->flags |= MAMORI_X509_F_EKU;
+    case 3: /* 4.2.1.12 extKeyUsage */
         if (!mamori_der_more(&s))
             mamori_der_fail(v);
         while (mamori_der_more(&s)) {
             unsigned id = mamori_x509_oid(&s);
-            if (id == OID(KP, 1))
-                c->flags |= MAMORI_X509_F_EKU_SERVER;
-            else if (id == OID(KP, 2))
-                c->flags |= MAMORI_X509_F_EKU_CLIENT;
+            if (id == OID(KP, 1) || id == OID(KP, 2)) /* F_EKU_SERVER, F_EKU_CLIENT */
+                c->flags |= (uint16_t)(MAMORI_X509_F_EKU << (id & 3));
             else if (id == OID(EKU, 0))
                 c->flags |= MAMORI_X509_F_EKU_ANY;
         }
         break;
-    case 17: /* 4.2.1.6 subjectAltName */
-        c->flags |= MAMORI_X509_F_SAN;
+    case 4: /* 4.2.1.6 subjectAltName */
         read_general_names(c, &s, &c->san, 0);
         break;
-    case 30: /* 4.2.1.10 nameConstraints: at least one of the two lists */
-        c->flags |= MAMORI_X509_F_NC;
+    case 5: /* 4.2.1.10 nameConstraints: at least one of the two lists */
         if (!mamori_der_more(&s))
             mamori_der_fail(v);
         for (uint8_t t = 0; t < 2; t++)
@@ -222,7 +228,7 @@ static bool read_extension(mamori_x509_t *c, unsigned arc, mamori_der_t *v)
                 mamori_der_end(&s, &k);
             }
         break;
-    case 35: /* 4.2.1.1 authorityKeyIdentifier */
+    default: /* 4.2.1.1 authorityKeyIdentifier */
         if (mamori_der_opt(&s, MAMORI_DER_CONTEXT_PRIM(0), &k)) {
             c->flags |= MAMORI_X509_F_AKI;
             put(c, &c->aki, mamori_rd_rest(&k.rd), mamori_rd_left(&k.rd));
@@ -230,8 +236,6 @@ static bool read_extension(mamori_x509_t *c, unsigned arc, mamori_der_t *v)
         (void)mamori_der_opt(&s, MAMORI_DER_CONTEXT(1), &k);
         (void)mamori_der_opt(&s, MAMORI_DER_CONTEXT_PRIM(2), &k);
         break;
-    default:
-        return false;
     }
     mamori_der_end(v, &s);
     return true;
@@ -307,19 +311,18 @@ static void read_tbs(mamori_der_t *tbs, mamori_x509_t *c)
     read_name(c, tbs, &c->subject);
     if (mamori_spki_read(tbs, &spki) == MAMORI_OK) {
         c->key.alg = (uint8_t)spki.alg;
-        put(c, &c->key.key, spki.key, spki.key_len);
+        c->key.key.off = (uint16_t)(spki.key - c->der); /* present on success */
+        c->key.key.len = (uint16_t)spki.key_len;
         put(c, &c->key.rsa_n, spki.rsa_n, spki.rsa_n_len);
         put(c, &c->key.rsa_e, spki.rsa_e, spki.rsa_e_len);
     }
-    /* 4.1.2.8: unique identifiers in v2 and v3 only. */
-    for (uint8_t t = 1; t <= 2; t++)
-        if (mamori_der_opt(tbs, MAMORI_DER_CONTEXT_PRIM(t), &v) && c->version < 2)
-            mamori_der_fail(tbs);
-    if (mamori_der_opt(tbs, MAMORI_DER_CONTEXT(3), &v)) {
+    /* 4.1.2.8, 4.1.2.9: unique identifiers in v2 and v3 only, extensions
+     * in v3 only; in other versions they stay unread, and tbs not done. */
+    for (uint8_t t = 1; t <= 2 && c->version >= 2; t++)
+        (void)mamori_der_opt(tbs, MAMORI_DER_CONTEXT_PRIM(t), &v);
+    if (c->version == 3 && mamori_der_opt(tbs, MAMORI_DER_CONTEXT(3), &v)) {
         read_extensions(&v, c);
         mamori_der_end(tbs, &v);
-        if (c->version != 3)
-            mamori_der_fail(tbs);
     }
     /* 4.1.2.6: an empty subject needs a subjectAltName. */
     if (c->subject.len <= 2 && !(c->flags & MAMORI_X509_F_SAN))
@@ -331,7 +334,7 @@ int mamori_x509_parse(mamori_x509_t *c, const uint8_t *der, size_t len)
     mamori_der_t top;
     size_t n;
     memset(c, 0, sizeof *c);
-    if (der == NULL || len > UINT16_MAX) /* NULL also kept out of the cursor */
+    if (len > UINT16_MAX) /* (der NULL: the cursor reads nothing and fails) */
         return MAMORI_ERR_CERT_MALFORMED;
     c->der = der;
     c->der_len = (uint16_t)len;

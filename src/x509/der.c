@@ -15,55 +15,49 @@ bool mamori_der_more(const mamori_der_t *d) { return mamori_rd_left(&d->rd) > 0;
 
 uint8_t mamori_der_peek(const mamori_der_t *d)
 {
-    if (mamori_rd_left(&d->rd) == 0)
-        return 0;
-    return mamori_rd_rest(&d->rd)[0];
+    mamori_rd_t rd = d->rd; /* reading a copy yields 0 at the end or after an error */
+    return mamori_rd_u8(&rd);
 }
 
-/* X.690 8.1.3 with 10.1: definite form, as few octets as possible. */
-static size_t read_length(mamori_rd_t *rd)
+const uint8_t *mamori_der_tlv(mamori_der_t *d, uint8_t tag, size_t *len)
 {
-    uint8_t first = mamori_rd_u8(rd);
-    if (first < 0x80)
-        return first;
-    size_t count = first & 0x7f, len = 0;
-    if (count == 0 || count > MAMORI_DER_MAX_LEN_BYTES) { /* indefinite, or too long */
-        mamori_rd_fail(rd);
-        return 0;
-    }
-    for (size_t i = 0; i < count; i++)
-        len = (len << 8) | mamori_rd_u8(rd);
-    if (len < 0x80 || (len >> (8 * (count - 1))) == 0) /* short form fits, or a zero octet leads */
-        mamori_rd_fail(rd);
-    return len;
-}
-
-mamori_der_t mamori_der_any(mamori_der_t *d, uint8_t *tag)
-{
-    mamori_der_t child;
     uint8_t t = mamori_rd_u8(&d->rd);
-    if ((t & 0x1f) == 0x1f) /* high tag numbers: never used by X.509 */
+    /* High tag numbers are never used by X.509. */
+    if ((t & 0x1f) == 0x1f || (tag != 0 && t != tag) || d->depth >= MAMORI_DER_MAX_DEPTH)
         mamori_rd_fail(&d->rd);
-    size_t len = read_length(&d->rd);
-    child.rd = mamori_rd_sub(&d->rd, mamori_rd_ok(&d->rd) ? len : 0);
-    child.depth = d->depth + 1;
-    if (child.depth > MAMORI_DER_MAX_DEPTH || !mamori_rd_ok(&d->rd)) {
-        mamori_rd_fail(&d->rd);
-        mamori_rd_fail(&child.rd);
+    /* X.690 8.1.3 with 10.1: definite form, as few octets as possible. */
+    size_t n = mamori_rd_u8(&d->rd), count = n & 0x7f;
+    if (n >= 0x80) {
+        n = 0;
+        if (count - 1 >= MAMORI_DER_MAX_LEN_BYTES) { /* indefinite, or too long */
+            mamori_rd_fail(&d->rd);
+        } else {
+            for (size_t i = 0; i < count; i++)
+                n = (n << 8) | mamori_rd_u8(&d->rd);
+            if (n < 0x80 || (n >> (8 * (count - 1))) == 0) /* short form fits, or a zero octet leads */
+                mamori_rd_fail(&d->rd);
+        }
     }
-    *tag = t;
-    return child;
+    const uint8_t *p = mamori_rd_take(&d->rd, n); /* NULL once d has failed */
+    *len = p != NULL ? n : 0;
+    return p;
 }
 
 mamori_der_t mamori_der_enter(mamori_der_t *d, uint8_t tag)
 {
-    uint8_t got;
-    mamori_der_t child = mamori_der_any(d, &got);
-    if (got != tag) {
-        mamori_rd_fail(&d->rd);
-        mamori_rd_fail(&child.rd);
-    }
+    mamori_der_t child;
+    size_t n;
+    const uint8_t *p = mamori_der_tlv(d, tag, &n);
+    mamori_rd_init(&child.rd, p, n);
+    child.rd.err = p == NULL;
+    child.depth = d->depth + 1;
     return child;
+}
+
+mamori_der_t mamori_der_any(mamori_der_t *d, uint8_t *tag)
+{
+    *tag = mamori_der_peek(d); /* 0 at the end or after an error: then enter fails */
+    return mamori_der_enter(d, *tag);
 }
 
 mamori_der_t mamori_der_enter_raw(mamori_der_t *d, uint8_t tag, const uint8_t **raw,
@@ -93,26 +87,10 @@ void mamori_der_end(mamori_der_t *d, const mamori_der_t *child)
 
 void mamori_der_skip(mamori_der_t *d, uint8_t tag) { (void)mamori_der_enter(d, tag); }
 
-/* The whole content of a primitive element of the given tag. */
-static const uint8_t *primitive(mamori_der_t *d, uint8_t tag, size_t *len)
-{
-    uint8_t got;
-    mamori_der_t c = mamori_der_any(d, &got); /* not mamori_der_enter: one frame less */
-    if (got != tag) {
-        mamori_der_fail(d);
-        mamori_rd_fail(&c.rd);
-    }
-    *len = mamori_rd_left(&c.rd);
-    const uint8_t *p = mamori_rd_take(&c.rd, *len);
-    if (p == NULL)
-        *len = 0;
-    return p;
-}
-
 const uint8_t *mamori_der_uint(mamori_der_t *d, size_t *len)
 {
     size_t n;
-    const uint8_t *p = primitive(d, MAMORI_DER_INTEGER, &n);
+    const uint8_t *p = mamori_der_tlv(d, MAMORI_DER_INTEGER, &n);
     *len = 0;
     /* 8.3.2: no redundant leading octet; here also no negative value. */
     if (p == NULL || n == 0 || (p[0] & 0x80) || (n > 1 && p[0] == 0 && !(p[1] & 0x80))) {
@@ -144,7 +122,7 @@ uint32_t mamori_der_uint32(mamori_der_t *d)
 const uint8_t *mamori_der_oid(mamori_der_t *d, size_t *len)
 {
     size_t n;
-    const uint8_t *p = primitive(d, MAMORI_DER_OID, &n);
+    const uint8_t *p = mamori_der_tlv(d, MAMORI_DER_OID, &n);
     bool ok = p != NULL && n > 0 && !(p[n - 1] & 0x80); /* 8.19.2: last octet ends */
     for (size_t i = 0; ok && i < n; i++)
         if (p[i] == 0x80 && (i == 0 || !(p[i - 1] & 0x80))) /* sub-identifier led by 0x80 */
@@ -166,13 +144,13 @@ bool mamori_der_oid_equal(const uint8_t *got, size_t got_len, const uint8_t *oid
 const uint8_t *mamori_der_bits(mamori_der_t *d, size_t *len, unsigned *unused)
 {
     size_t n;
-    const uint8_t *p = primitive(d, MAMORI_DER_BIT_STRING, &n);
+    const uint8_t *p = mamori_der_tlv(d, MAMORI_DER_BIT_STRING, &n);
     *len = 0;
     *unused = 0;
     /* 8.6.2 and 11.2.1: 0..7 unused bits, none for an empty string, and
-     * the unused bits are zero. */
-    if (p == NULL || n == 0 || p[0] > 7 || (n == 1 && p[0] != 0) ||
-        (p[0] != 0 && (p[n - 1] & ((1u << p[0]) - 1)) != 0)) {
+     * the unused bits are zero (for an empty string that test reads the
+     * count octet itself, which passes only for 0). */
+    if (p == NULL || n == 0 || p[0] > 7 || (p[n - 1] & ((1u << p[0]) - 1)) != 0) {
         mamori_der_fail(d);
         return NULL;
     }
@@ -195,13 +173,13 @@ const uint8_t *mamori_der_bit_octets(mamori_der_t *d, size_t *len)
 
 const uint8_t *mamori_der_octets(mamori_der_t *d, size_t *len)
 {
-    return primitive(d, MAMORI_DER_OCTET_STRING, len);
+    return mamori_der_tlv(d, MAMORI_DER_OCTET_STRING, len);
 }
 
 void mamori_der_null(mamori_der_t *d)
 {
     size_t n;
-    (void)primitive(d, MAMORI_DER_NULL, &n);
+    (void)mamori_der_tlv(d, MAMORI_DER_NULL, &n);
     if (n != 0)
         mamori_der_fail(d);
 }

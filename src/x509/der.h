@@ -52,6 +52,10 @@ static inline void mamori_der_fail(mamori_der_t *d) { mamori_rd_fail(&d->rd); }
 /* The next tag without consuming it, or 0 at the end or after an error. */
 uint8_t mamori_der_peek(const mamori_der_t *d);
 
+/* Reads one element that must carry tag (0: any tag) and returns its
+ * content, *len bytes (NULL and 0 on error). Fails d on a different tag, a
+ * bad length or an element deeper than MAMORI_DER_MAX_DEPTH. */
+const uint8_t *mamori_der_tlv(mamori_der_t *d, uint8_t tag, size_t *len);
 /* Reads one element of any tag: *tag, and its content as a child reader.
  * The child is one level deeper. */
 mamori_der_t mamori_der_any(mamori_der_t *d, uint8_t *tag);

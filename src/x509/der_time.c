@@ -3,22 +3,25 @@
 
 int64_t mamori_der_time(mamori_der_t *d)
 {
-    /* Highest month, day, hour, minute, second (day refined below). */
-    static const uint8_t max[5] = {12, 31, 23, 59, 59};
-    uint8_t tag;
+    /* Highest century, year, month, day, hour, minute, second (the day is
+     * refined below, month and day zero too). */
+    static const uint8_t max[7] = {99, 99, 12, 31, 23, 59, 59};
     unsigned f[7]; /* two-digit fields: century, year, month, day, hour, minute, second */
-    mamori_der_t c = mamori_der_any(d, &tag);
-    mamori_rd_t *rd = &c.rd;
+    size_t n;
+    uint8_t tag = mamori_der_peek(d);
+    const uint8_t *p = mamori_der_tlv(d, tag, &n);
     /* 4.1.2.5.1: YYMMDDHHMMSSZ, YY >= 50 is 19YY; 4.1.2.5.2: YYYYMMDDHHMMSSZ
      * without fractions. Both always in UTC ("Z") with seconds. */
     unsigned utc = tag == MAMORI_DER_UTC_TIME;
-    if ((!utc && tag != MAMORI_DER_GENERALIZED_TIME) || mamori_rd_left(rd) != 15 - 2 * utc)
-        mamori_rd_fail(rd);
-    for (unsigned i = utc; i < 7; i++) {
-        unsigned hi = (uint8_t)(mamori_rd_u8(rd) - '0'), lo = (uint8_t)(mamori_rd_u8(rd) - '0');
-        if (hi > 9 || lo > 9 || (i > 1 && hi * 10 + lo > max[i - 2]))
-            mamori_rd_fail(rd);
+    bool ok = (utc || tag == MAMORI_DER_GENERALIZED_TIME) && n == 15 - 2 * utc && p[n - 1] == 'Z';
+    for (unsigned i = utc; ok && i < 7; i++, p += 2) {
+        unsigned hi = (uint8_t)(p[0] - '0'), lo = (uint8_t)(p[1] - '0');
         f[i] = hi * 10 + lo;
+        ok = hi <= 9 && lo <= 9 && f[i] <= max[i];
+    }
+    if (!ok) {
+        mamori_der_fail(d);
+        return 0;
     }
     if (utc)
         f[0] = f[1] >= 50 ? 19 : 20;
@@ -27,8 +30,7 @@ int64_t mamori_der_time(mamori_der_t *d)
     unsigned leap = ((f[1] ? f[1] : f[0]) & 3) == 0;
     /* Days in the month: 31 for odd months up to July and even ones after. */
     unsigned mdays = mon == 2 ? 28 + leap : 30 + ((mon ^ (mon >> 3)) & 1);
-    if (mamori_rd_u8(rd) != 'Z' || !mamori_rd_done(rd) || year == 0 || mon == 0 ||
-        f[3] - 1 >= mdays) {
+    if (year == 0 || mon == 0 || f[3] - 1 >= mdays) {
         mamori_der_fail(d);
         return 0;
     }

@@ -47,13 +47,11 @@ static size_t host_len(const char *name)
         return 0;
     for (; name[n] != 0; n++) {
         uint8_t ch = (uint8_t)name[n];
-        if (n > HOST_MAX)
-            return 0;
         if (ch == '.') {
             if (label == 0)
                 return 0;
-            if (name[n + 1] == 0)
-                return numeric ? 0 : n;
+            if (name[n + 1] == 0) /* the trailing dot, not counted */
+                break;
             label = 0;
             numeric = true;
             continue;
@@ -96,23 +94,16 @@ static bool last_cn(const mamori_x509_t *c, const uint8_t **cn, size_t *cn_len)
 }
 #endif
 
-/* The next GeneralName of d: its tag (0 at the end) and value p[0..n). */
+/* The next GeneralName of d: its tag and value p[0..n). At the end the tag
+ * is 0 (p NULL, n 0) and d fails: the caller stops using it. */
 static uint8_t next_name(mamori_der_t *d, const uint8_t **p, size_t *n)
 {
-    uint8_t tag = 0;
-    *p = NULL; /* always written, so callers need no initialisers */
-    *n = 0;
-    if (mamori_der_more(d)) {
-        mamori_der_t v = mamori_der_any(d, &tag);
-        *n = mamori_rd_left(&v.rd);
-        *p = mamori_rd_rest(&v.rd);
-    }
+    uint8_t tag = mamori_der_peek(d);
+    *p = mamori_der_tlv(d, tag, n);
     return tag;
 }
 
-/* 0 if a subjectAltName entry of form tag presents ref (a validated host
- * name for dNSName, an address for iPAddress), else NAME_MISMATCH. */
-static int san_match(const mamori_x509_t *c, uint8_t tag, const uint8_t *ref, size_t len)
+int mamori_x509_san_match(const mamori_x509_t *c, uint8_t tag, const uint8_t *ref, size_t len)
 {
     mamori_der_t d;
     const uint8_t *p;
@@ -132,7 +123,7 @@ int mamori_x509_check_host(const mamori_x509_t *c, const char *name)
     if (hlen == 0)
         return MAMORI_ERR_INVAL;
     const uint8_t *host = (const uint8_t *)name;
-    int rc = san_match(c, GN_DNS, host, hlen);
+    int rc = mamori_x509_san_match(c, GN_DNS, host, hlen);
 #if MAMORI_X509_CN_FALLBACK
     const uint8_t *cn;
     size_t cn_len;
@@ -147,7 +138,7 @@ int mamori_x509_check_ip(const mamori_x509_t *c, const uint8_t *ip, size_t len)
 {
     if (ip == NULL || (len != 4 && len != 16))
         return MAMORI_ERR_INVAL;
-    return san_match(c, GN_IP, ip, len);
+    return mamori_x509_san_match(c, GN_IP, ip, len);
 }
 
 /* 4.2.1.10: a dNSName is within base when it equals it or extends it on
@@ -218,9 +209,10 @@ int mamori_x509_check_nc(const mamori_x509_t *c, const mamori_x509_t *issuer)
     size_t n;
     uint8_t tag;
     int rc = MAMORI_OK;
-    /* The subject is a directoryName; directoryName constraints fail closed. */
+    /* The subject is a directoryName; directoryName constraints fail closed
+     * (whatever the name: no value needed). */
     if (c->subject.len > 2)
-        rc = check_name(GN_DIRECTORY, mamori_x509_at(c, c->subject), c->subject.len, issuer);
+        rc = check_name(GN_DIRECTORY, NULL, 0, issuer);
     mamori_der_init(&d, mamori_x509_at(c, c->san), c->san.len);
     while (rc == MAMORI_OK && (tag = next_name(&d, &p, &n)) != 0)
         rc = check_name(tag, p, n, issuer);

@@ -21,9 +21,8 @@ int mamori_x509_name_next(mamori_x509_name_t *it)
     /* An empty SET fails here: RDNs have SIZE (1..MAX). */
     mamori_der_t atv = mamori_der_enter(&it->rdn, MAMORI_DER_SEQUENCE);
     it->oid = mamori_der_oid(&atv, &it->oid_len);
-    mamori_der_t v = mamori_der_any(&atv, &it->tag);
-    it->val = mamori_rd_rest(&v.rd);
-    it->val_len = mamori_rd_left(&v.rd);
+    it->tag = mamori_der_peek(&atv);
+    it->val = mamori_der_tlv(&atv, it->tag, &it->val_len);
     return mamori_der_done(&atv) ? kind : -1;
 }
 
@@ -49,13 +48,14 @@ static int next_folded(const uint8_t *s, size_t n, size_t *i)
     return mamori_x509_lower(s[(*i)++]);
 }
 
+/* Strings compare folded (which equal bytes also pass), other values
+ * byte for byte. */
 static bool value_equal(const mamori_x509_name_t *a, const mamori_x509_name_t *b)
 {
     size_t i = 0, j = 0;
-    if (a->tag == b->tag && a->val_len == b->val_len && memcmp(a->val, b->val, a->val_len) == 0)
-        return true;
     if (!is_string(a->tag) || !is_string(b->tag))
-        return false;
+        return a->tag == b->tag && a->val_len == b->val_len &&
+               memcmp(a->val, b->val, a->val_len) == 0;
     for (;;) {
         int ca = next_folded(a->val, a->val_len, &i), cb = next_folded(b->val, b->val_len, &j);
         if (ca != cb)

@@ -40,7 +40,7 @@ int mamori_spki_read(mamori_der_t *d, mamori_spki_t *out)
     if (!mamori_der_ok(&inner) || (which != 0 && !mamori_der_done(&inner)) ||
         !mamori_der_done(&outer))
         mamori_der_fail(d);
-    if (mamori_der_ok(d) && which == MAMORI_SPKI_RSA) {
+    if (which == MAMORI_SPKI_RSA) { /* after an error this fails d again */
         /* RSAPublicKey ::= SEQUENCE { modulus INTEGER, publicExponent INTEGER } */
         mamori_der_t key;
         mamori_der_init(&key, out->key, out->key_len);

@@ -32,6 +32,15 @@ static void note(vctx_t *v, int err)
     }
 }
 
+/* Whether certs[i] is already on the path (the leaf always is). */
+static bool on_path(const vctx_t *v, size_t i)
+{
+    for (unsigned k = 0; k < v->len; k++)
+        if (v->path[k] == i)
+            return true;
+    return false;
+}
+
 static mamori_x509_t *load(const vctx_t *v, mamori_x509_t *c, unsigned k)
 {
     (void)mamori_x509_parse(c, v->certs[v->path[k]], v->lens[v->path[k]]);
@@ -80,9 +89,8 @@ static int check_below(const vctx_t *v, unsigned top, const mamori_x509_t *issue
 /* The checks of 6.1.3 and 6.1.4 over path[0..len) and then the anchor (its
  * validity and purpose as OpenSSL checks them, and the constraints its
  * certificate carries, RFC 5937), plus the leaf's purpose and identity.
- * direct: the leaf itself is the anchor. x and y are scratch views. */
-static int validate(const vctx_t *v, const mamori_x509_t *ta, bool direct, mamori_x509_t *x,
-                    mamori_x509_t *y)
+ * len 0: the leaf itself is the anchor ta. x and y are scratch views. */
+static int validate(const vctx_t *v, const mamori_x509_t *ta, mamori_x509_t *x, mamori_x509_t *y)
 {
     const mamori_x509_verify_opts_t *o = v->o;
     uint16_t want = o->purpose == MAMORI_X509_PURPOSE_SERVER   ? MAMORI_X509_F_EKU_SERVER
@@ -90,11 +98,7 @@ static int validate(const vctx_t *v, const mamori_x509_t *ta, bool direct, mamor
                                                                : 0;
     int rc;
     for (unsigned i = 0; i <= v->len; i++) {
-        const mamori_x509_t *c = ta;
-        if (i < v->len)
-            c = load(v, x, i);
-        else if (direct)
-            break;
+        const mamori_x509_t *c = i < v->len ? load(v, x, i) : ta;
         /* 6.1.3 (a)(2): validity at the caller's time. */
         if (o->now <= 0) {
             if (!o->allow_no_time)
@@ -143,7 +147,6 @@ int mamori_x509_verify_chain(const mamori_x509_store_t *store, const uint8_t *co
     mamori_x509_t cur, cand;
     /* Per level, the next issuer candidate: anchors first, then certs[]. */
     size_t next[MAMORI_X509_MAX_DEPTH];
-    uint32_t used = 1;
     unsigned budget = MAMORI_X509_MAX_SIG_CHECKS, limit = MAMORI_X509_MAX_DEPTH;
     vctx_t v = {certs, lens, opts ? opts : &no_opts, {0}, 1, MAMORI_ERR_CERT_UNKNOWN_ISSUER,
                 RANK_NO_PATH};
@@ -155,11 +158,6 @@ int mamori_x509_verify_chain(const mamori_x509_store_t *store, const uint8_t *co
         limit = v.o->max_depth;
     if (mamori_x509_parse(&cur, certs[0], lens[0]) != MAMORI_OK)
         return MAMORI_ERR_CERT_MALFORMED;
-    /* A leaf that is itself trusted needs no path. */
-    for (size_t a = 0; a < store->count; a++)
-        if (store->anchors[a].der_len == lens[0] &&
-            memcmp(store->anchors[a].der, certs[0], lens[0]) == 0)
-            return validate(&v, &store->anchors[a], true, &cur, &cand);
     next[0] = 0;
     while (v.len > 0) {
         unsigned k = v.len - 1;
@@ -168,19 +166,27 @@ int mamori_x509_verify_chain(const mamori_x509_store_t *store, const uint8_t *co
             const mamori_x509_t *issuer = &cand;
             size_t i = j - store->count; /* index into certs when not an anchor */
             bool anchor = j < store->count;
-            if (anchor)
+            if (anchor) {
                 issuer = &store->anchors[j];
-            else if ((used & (1u << i)) || mamori_x509_parse(&cand, certs[i], lens[i]) != MAMORI_OK)
+                /* A leaf that is itself trusted needs no path: the anchor is
+                 * the leaf. (Earlier anchors tried as its issuer change no
+                 * verdict: a path succeeds only if these checks do.) */
+                if (v.len == 1 && issuer->der_len == lens[0] &&
+                    memcmp(issuer->der, certs[0], lens[0]) == 0) {
+                    v.len = 0;
+                    return validate(&v, issuer, &cur, &cand);
+                }
+            } else if (on_path(&v, i) || mamori_x509_parse(&cand, certs[i], lens[i]) != MAMORI_OK)
                 continue; /* unparseable extras are skipped, as unneeded ones may be anything */
             if (!may_issue(&cur, issuer))
                 continue;
             int rc = MAMORI_ERR_CERT_CHAIN_TOO_LONG;
-            if (budget != 0 && (anchor || v.len < limit)) {
+            if (budget != 0 && v.len < limit + anchor) { /* v.len <= limit: anchors always fit */
                 budget--;
                 rc = mamori_x509_check_sig(&cur, issuer);
             }
             if (rc == MAMORI_OK && anchor) {
-                rc = validate(&v, issuer, false, &cur, &cand);
+                rc = validate(&v, issuer, &cur, &cand);
                 if (rc == MAMORI_OK)
                     return MAMORI_OK;
                 load(&v, &cur, k);
@@ -192,12 +198,10 @@ int mamori_x509_verify_chain(const mamori_x509_store_t *store, const uint8_t *co
             next[k] = j + 1; /* descend: cand is the next certificate of the path */
             next[v.len] = 0;
             v.path[v.len++] = (uint8_t)i;
-            used |= 1u << i;
             cur = cand;
             break;
         }
         if (j == store->count + n) { /* every issuer of this certificate failed: backtrack */
-            used &= ~(1u << v.path[k]);
             if (--v.len > 0)
                 load(&v, &cur, v.len - 1);
         }

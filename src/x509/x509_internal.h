@@ -68,6 +68,12 @@ bool mamori_x509_key_ok(const mamori_x509_t *c);
  * MAMORI_ERR_CERT_BAD_SIGNATURE or MAMORI_ERR_CERT_UNSUPPORTED_ALG. */
 int mamori_x509_check_sig(const mamori_x509_t *c, const mamori_x509_t *issuer);
 
+/* 0 if a subjectAltName entry of c with the GeneralName tag presents ref:
+ * a validated host name for dNSName (RFC 9525 6.3), an address for
+ * iPAddress (byte for byte); else MAMORI_ERR_CERT_NAME_MISMATCH. (One
+ * out-of-line matcher for both: GCC would specialise a static one.) */
+int mamori_x509_san_match(const mamori_x509_t *c, uint8_t tag, const uint8_t *ref, size_t len);
+
 /* RFC 5280 4.2.1.10: 0 if the names of c (its subjectAltName, and its
  * subject for unsupported directoryName constraints) satisfy the permitted
  * and excluded subtrees of issuer, else MAMORI_ERR_CERT_CONSTRAINT. */

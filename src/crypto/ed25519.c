@@ -72,14 +72,13 @@ int mamori_ed25519_sign(uint8_t sig[MAMORI_ED25519_SIG_LEN], const void *msg, si
                         const uint8_t pub[MAMORI_ED25519_PUB_LEN])
 {
     uint8_t h[64], a_pub[32], r[32];
-    ed25519_point_t ap, rp;
+    ed25519_point_t ar[2];
 
     /* A = [a]B (to check pub against) and R = [r]B, encoded together. */
     expand_seed(h, seed);
     nonce(r, h + 32, msg, len);
-    ed25519_scalarmult_base(&ap, h);
-    ed25519_scalarmult_base(&rp, r);
-    ed25519_point_encode2(a_pub, &ap, sig, &rp);
+    ed25519_scalarmult_base2(ar, h, r);
+    ed25519_point_encode2(a_pub, &ar[0], sig, &ar[1]);
     /* The key check is folded in without branching on the derived key. */
     uint32_t key_ok = pub ? (uint32_t)mamori_ct_equal(pub, a_pub, 32) : 1u;
 
@@ -95,8 +94,7 @@ int mamori_ed25519_sign(uint8_t sig[MAMORI_ED25519_SIG_LEN], const void *msg, si
         sig[i] &= keep;
     mamori_zeroize(h, sizeof h);
     mamori_zeroize(r, sizeof r);
-    mamori_zeroize(&ap, sizeof ap);
-    mamori_zeroize(&rp, sizeof rp);
+    mamori_zeroize(ar, sizeof ar);
     return (int)(key_ok - 1u) & MAMORI_ERR_BADKEY;
 }
 

@@ -281,44 +281,77 @@ static void point_madd_signed(ed25519_point_t *r, const ed25519_point_t *p, cons
     f25519_mul(&r->y, &r->y, &b);
 }
 
-/* r += e 16^(2 row) B for a digit e in [-8, 8]: every entry of the row is
- * read and masked, so the address pattern does not depend on e. n is the
- * caller's scratch (wiped once by the caller). */
-static void comb_add(ed25519_point_t *r, size_t row, int8_t e, niels_t *n)
+/* For each c < n, sel[c] = e[c] 16^(2 row) B for a digit e[c] in [-8, 8].
+ * Every entry of the row is read once and masked into each selection, so
+ * the address pattern depends on neither digit. */
+static void comb_select(niels_t *sel, const int8_t *e, size_t n, size_t row)
 {
-    uint32_t digit = (uint32_t)(int32_t)e;
-    uint32_t neg = digit >> 31;
-    uint32_t abs = (digit ^ (0u - neg)) + neg;
-    f25519_set_u32(&n->ypx, 1); /* digit 0: the identity (1, 1, 0) */
-    f25519_set_u32(&n->ymx, 1);
-    f25519_set_u32(&n->xy2d, 0);
-    for (uint32_t j = 0; j < 8; j++) {
-        uint32_t hit = mamori_ct_is_zero32(abs ^ (j + 1));
-        f25519_cmov(&n->ypx, &ed25519_btable[row][j].ypx, hit);
-        f25519_cmov(&n->ymx, &ed25519_btable[row][j].ymx, hit);
-        f25519_cmov(&n->xy2d, &ed25519_btable[row][j].xy2d, hit);
+    uint32_t neg[2], abs[2];
+    for (size_t c = 0; c < n; c++) {
+        uint32_t digit = (uint32_t)(int32_t)e[c];
+        neg[c] = digit >> 31;
+        abs[c] = (digit ^ (0u - neg[c])) + neg[c];
+        /* digit 0: the identity (1, 1, 0) */
+        f25519_set_u32(&sel[c].ypx, mamori_ct_is_zero32(abs[c]));
+        f25519_set_u32(&sel[c].ymx, mamori_ct_is_zero32(abs[c]));
+        f25519_set_u32(&sel[c].xy2d, 0);
     }
-    niels_cneg(n, neg);
-    point_madd_signed(r, r, n, 0);
+    for (uint32_t j = 0; j < 8; j++) {
+        const niels_t *t = &ed25519_btable[row][j];
+        for (size_t c = 0; c < n; c++) {
+            f25519_limb_t m = f25519_opaque(
+                (f25519_limb_t)0 - (f25519_limb_t)mamori_ct_is_zero32(abs[c] ^ (j + 1)));
+            for (int i = 0; i < F25519_LIMBS; i++) {
+                sel[c].ypx.v[i] |= m & t->ypx.v[i];
+                sel[c].ymx.v[i] |= m & t->ymx.v[i];
+                sel[c].xy2d.v[i] |= m & t->xy2d.v[i];
+            }
+        }
+    }
+    for (size_t c = 0; c < n; c++)
+        niels_cneg(&sel[c], neg[c]);
 }
 
-/* Comb: k = sum e[i] 16^i, split by parity of i, so
- * [k]B = 16 sum_odd e[i] 16^(i-1) B + sum_even e[i] 16^i B with every
- * 16^(2 row) B multiple in the table: 64 mixed additions, 4 doublings. */
+/* r[c] = [k[c]]B for c < n (n is 1 or 2). Comb: k = sum e[i] 16^i, split by
+ * parity of i, so [k]B = 16 sum_odd e[i] 16^(i-1) B + sum_even e[i] 16^i B
+ * with every 16^(2 row) B multiple in the table: 64 mixed additions and 4
+ * doublings per scalar. Two scalars share each scan of a table row. */
+static void comb(ed25519_point_t *r, const uint8_t *const *k, size_t n)
+{
+    int8_t e[2][64], d[2];
+    niels_t sel[2];
+    for (size_t c = 0; c < n; c++) {
+        recode_signed16(e[c], k[c]);
+        point_identity(&r[c]);
+    }
+    for (size_t pass = 0; pass < 2; pass++) {
+        if (pass == 1)
+            for (size_t c = 0; c < n; c++)
+                for (int dbl = 0; dbl < 4; dbl++)
+                    point_dbl_t(&r[c], &r[c], dbl == 3);
+        for (size_t i = 1 - pass; i < 64; i += 2) {
+            for (size_t c = 0; c < n; c++)
+                d[c] = e[c][i];
+            comb_select(sel, d, n, i / 2);
+            for (size_t c = 0; c < n; c++)
+                point_madd_signed(&r[c], &r[c], &sel[c], 0);
+        }
+    }
+    mamori_zeroize(e, sizeof e);
+    mamori_zeroize(d, sizeof d);
+    mamori_zeroize(sel, sizeof sel);
+}
+
 void ed25519_scalarmult_base(ed25519_point_t *r, const uint8_t k[32])
 {
-    int8_t e[64];
-    niels_t n;
-    recode_signed16(e, k);
-    point_identity(r);
-    for (size_t i = 1; i < 64; i += 2)
-        comb_add(r, i / 2, e[i], &n);
-    for (int d = 0; d < 4; d++)
-        point_dbl_t(r, r, d == 3);
-    for (size_t i = 0; i < 64; i += 2)
-        comb_add(r, i / 2, e[i], &n);
-    mamori_zeroize(e, sizeof e);
-    mamori_zeroize(&n, sizeof n);
+    const uint8_t *ks[1] = {k};
+    comb(r, ks, 1);
+}
+
+void ed25519_scalarmult_base2(ed25519_point_t r[2], const uint8_t k[32], const uint8_t j[32])
+{
+    const uint8_t *ks[2] = {k, j};
+    comb(r, ks, 2);
 }
 
 /* Width-w NAF of k < 2^253 (Hankerson-Menezes-Vanstone, alg. 3.35): every
@@ -422,6 +455,12 @@ void ed25519_scalarmult_base(ed25519_point_t *r, const uint8_t k[32])
     }
     mamori_zeroize(e, sizeof e);
     mamori_zeroize(&c, sizeof c);
+}
+
+void ed25519_scalarmult_base2(ed25519_point_t r[2], const uint8_t k[32], const uint8_t j[32])
+{
+    ed25519_scalarmult_base(&r[0], k);
+    ed25519_scalarmult_base(&r[1], j);
 }
 
 /* Width-4 NAF of k < 2^253: every nonzero digit is odd, in [-7, 7], and is

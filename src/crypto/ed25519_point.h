@@ -56,6 +56,10 @@ void ed25519_point_neg(ed25519_point_t *p);
 /* r = [k]B for the base point B and any k < 2^255. Constant time: the
  * digits of k select table entries by masked scans, never by index. */
 void ed25519_scalarmult_base(ed25519_point_t *r, const uint8_t k[32]);
+/* r[0] = [k]B and r[1] = [j]B, as two calls to ed25519_scalarmult_base;
+ * with the table the two combs run side by side and share their table
+ * reads. */
+void ed25519_scalarmult_base2(ed25519_point_t r[2], const uint8_t k[32], const uint8_t j[32]);
 /* p = [a]p + [b]B for a, b < 2^253. Variable time: public inputs only. */
 void ed25519_double_scalarmult_vartime(ed25519_point_t *p, const uint8_t a[32],
                                        const uint8_t b[32]);

@@ -29,6 +29,16 @@ typedef struct {
     f25519_limb_t v[F25519_LIMBS];
 } f25519_t;
 
+/* Hides a mask from the optimiser, which could otherwise turn a masked
+ * select of inlined code into a branch on it. */
+static inline f25519_limb_t f25519_opaque(f25519_limb_t x)
+{
+#if defined(__GNUC__)
+    __asm__("" : "+r"(x));
+#endif
+    return x;
+}
+
 /* Loads a little-endian value, ignoring bit 255 (RFC 7748 §5). Values in
  * [p, 2^255) are accepted and behave as their residue. */
 void f25519_frombytes(f25519_t *r, const uint8_t in[32]);

@@ -22,85 +22,103 @@ static inline void f25519_carry51(uint64_t v[5])
     v[4] &= F25519_MASK51;
 }
 
-/* Carries five wide column sums into r (all limbs < 2^52 afterwards). */
-static inline void f25519_reduce_wide(f25519_t *r, f25519_u128 t[5])
+/* Sets r from limbs below 2^54 by carrying every limb at once (one step, no
+ * chain) and folding the top carry back as 19 times it: the limbs of r come
+ * out below 2^52.
+ * This file keeps to straight-line code on scalars: a loop over limbs gets
+ * vectorised at -O3, and vector loads of limbs just stored one by one stall
+ * on store forwarding. */
+static inline void f25519_carry_par(f25519_t *r, uint64_t v0, uint64_t v1, uint64_t v2,
+                                    uint64_t v3, uint64_t v4)
 {
-    for (int i = 0; i < 4; i++) {
-        t[i + 1] += (uint64_t)(t[i] >> 51);
-        t[i] = (uint64_t)t[i] & F25519_MASK51;
-    }
-    f25519_u128 low = (uint64_t)t[0] + (t[4] >> 51) * 19;
-    r->v[0] = (uint64_t)low & F25519_MASK51;
-    r->v[1] = (uint64_t)t[1] + (uint64_t)(low >> 51);
-    r->v[2] = (uint64_t)t[2];
-    r->v[3] = (uint64_t)t[3];
-    r->v[4] = (uint64_t)t[4] & F25519_MASK51;
+    r->v[0] = (v0 & F25519_MASK51) + 19 * (v4 >> 51);
+    r->v[1] = (v1 & F25519_MASK51) + (v0 >> 51);
+    r->v[2] = (v2 & F25519_MASK51) + (v1 >> 51);
+    r->v[3] = (v3 & F25519_MASK51) + (v2 >> 51);
+    r->v[4] = (v4 & F25519_MASK51) + (v3 >> 51);
+}
+
+/* Carries five wide column sums (each below 2^111, as from limbs below
+ * 2^52) into r, all limbs below 2^52 afterwards. Two carry chains run side
+ * by side, 0-1-2-3 and 3-4-0-1, so the dependency path is short. */
+static inline void f25519_reduce_wide(f25519_t *r, f25519_u128 t0, f25519_u128 t1, f25519_u128 t2,
+                                      f25519_u128 t3, f25519_u128 t4)
+{
+    t1 += (uint64_t)(t0 >> 51);
+    t4 += (uint64_t)(t3 >> 51);
+    uint64_t r0 = (uint64_t)t0 & F25519_MASK51;
+    uint64_t r3 = (uint64_t)t3 & F25519_MASK51;
+    t2 += (uint64_t)(t1 >> 51);
+    uint64_t r1 = (uint64_t)t1 & F25519_MASK51;
+    r0 += 19 * (uint64_t)(t4 >> 51); /* t4 >> 51 < 2^59.3: no overflow */
+    uint64_t r4 = (uint64_t)t4 & F25519_MASK51;
+    r3 += (uint64_t)(t2 >> 51);
+    r->v[0] = r0 & F25519_MASK51;
+    r->v[1] = r1 + (r0 >> 51);
+    r->v[2] = (uint64_t)t2 & F25519_MASK51;
+    r->v[3] = r3 & F25519_MASK51;
+    r->v[4] = r4 + (r3 >> 51);
 }
 
 static inline void f25519_set_u32(f25519_t *r, uint32_t x)
 {
     r->v[0] = x;
-    for (int i = 1; i < 5; i++)
-        r->v[i] = 0;
+    r->v[1] = 0;
+    r->v[2] = 0;
+    r->v[3] = 0;
+    r->v[4] = 0;
 }
 
 static inline void f25519_add(f25519_t *r, const f25519_t *a, const f25519_t *b)
 {
-    for (int i = 0; i < 5; i++)
-        r->v[i] = a->v[i] + b->v[i];
-    f25519_carry51(r->v);
+    f25519_carry_par(r, a->v[0] + b->v[0], a->v[1] + b->v[1], a->v[2] + b->v[2],
+                     a->v[3] + b->v[3], a->v[4] + b->v[4]);
 }
 
 static inline void f25519_sub(f25519_t *r, const f25519_t *a, const f25519_t *b)
 {
     /* Adds 4p first so no limb goes negative (b's limbs are below 2^52). */
-    r->v[0] = a->v[0] + ((F25519_MASK51 - 18) << 2) - b->v[0];
-    for (int i = 1; i < 5; i++)
-        r->v[i] = a->v[i] + (F25519_MASK51 << 2) - b->v[i];
-    f25519_carry51(r->v);
+    const uint64_t p4 = F25519_MASK51 << 2;
+    f25519_carry_par(r, a->v[0] + (p4 - 4 * 18) - b->v[0], a->v[1] + p4 - b->v[1],
+                     a->v[2] + p4 - b->v[2], a->v[3] + p4 - b->v[3], a->v[4] + p4 - b->v[4]);
 }
 
 static inline void f25519_mul(f25519_t *r, const f25519_t *a, const f25519_t *b)
 {
-    const uint64_t *x = a->v, *y = b->v;
-    uint64_t y19[5];
-    for (int i = 0; i < 5; i++)
-        y19[i] = 19 * y[i];
-    f25519_u128 t[5];
-    t[0] = (f25519_u128)x[0] * y[0] + (f25519_u128)x[1] * y19[4] + (f25519_u128)x[2] * y19[3] +
-           (f25519_u128)x[3] * y19[2] + (f25519_u128)x[4] * y19[1];
-    t[1] = (f25519_u128)x[0] * y[1] + (f25519_u128)x[1] * y[0] + (f25519_u128)x[2] * y19[4] +
-           (f25519_u128)x[3] * y19[3] + (f25519_u128)x[4] * y19[2];
-    t[2] = (f25519_u128)x[0] * y[2] + (f25519_u128)x[1] * y[1] + (f25519_u128)x[2] * y[0] +
-           (f25519_u128)x[3] * y19[4] + (f25519_u128)x[4] * y19[3];
-    t[3] = (f25519_u128)x[0] * y[3] + (f25519_u128)x[1] * y[2] + (f25519_u128)x[2] * y[1] +
-           (f25519_u128)x[3] * y[0] + (f25519_u128)x[4] * y19[4];
-    t[4] = (f25519_u128)x[0] * y[4] + (f25519_u128)x[1] * y[3] + (f25519_u128)x[2] * y[2] +
-           (f25519_u128)x[3] * y[1] + (f25519_u128)x[4] * y[0];
-    f25519_reduce_wide(r, t);
+    uint64_t x0 = a->v[0], x1 = a->v[1], x2 = a->v[2], x3 = a->v[3], x4 = a->v[4];
+    uint64_t y0 = b->v[0], y1 = b->v[1], y2 = b->v[2], y3 = b->v[3], y4 = b->v[4];
+    uint64_t y1_19 = 19 * y1, y2_19 = 19 * y2, y3_19 = 19 * y3, y4_19 = 19 * y4;
+    f25519_reduce_wide(r,
+                       (f25519_u128)x0 * y0 + (f25519_u128)x1 * y4_19 + (f25519_u128)x2 * y3_19 +
+                           (f25519_u128)x3 * y2_19 + (f25519_u128)x4 * y1_19,
+                       (f25519_u128)x0 * y1 + (f25519_u128)x1 * y0 + (f25519_u128)x2 * y4_19 +
+                           (f25519_u128)x3 * y3_19 + (f25519_u128)x4 * y2_19,
+                       (f25519_u128)x0 * y2 + (f25519_u128)x1 * y1 + (f25519_u128)x2 * y0 +
+                           (f25519_u128)x3 * y4_19 + (f25519_u128)x4 * y3_19,
+                       (f25519_u128)x0 * y3 + (f25519_u128)x1 * y2 + (f25519_u128)x2 * y1 +
+                           (f25519_u128)x3 * y0 + (f25519_u128)x4 * y4_19,
+                       (f25519_u128)x0 * y4 + (f25519_u128)x1 * y3 + (f25519_u128)x2 * y2 +
+                           (f25519_u128)x3 * y1 + (f25519_u128)x4 * y0);
 }
 
 static inline void f25519_sqr(f25519_t *r, const f25519_t *a)
 {
-    const uint64_t *x = a->v;
-    uint64_t d0 = 2 * x[0], d1 = 2 * x[1];
-    uint64_t x3_19 = 19 * x[3], x4_19 = 19 * x[4];
-    f25519_u128 t[5];
-    t[0] = (f25519_u128)x[0] * x[0] + (f25519_u128)(2 * x[1]) * x4_19 +
-           (f25519_u128)(2 * x[2]) * x3_19;
-    t[1] = (f25519_u128)d0 * x[1] + (f25519_u128)(2 * x[2]) * x4_19 + (f25519_u128)x[3] * x3_19;
-    t[2] = (f25519_u128)d0 * x[2] + (f25519_u128)x[1] * x[1] + (f25519_u128)(2 * x[3]) * x4_19;
-    t[3] = (f25519_u128)d0 * x[3] + (f25519_u128)d1 * x[2] + (f25519_u128)x[4] * x4_19;
-    t[4] = (f25519_u128)d0 * x[4] + (f25519_u128)d1 * x[3] + (f25519_u128)x[2] * x[2];
-    f25519_reduce_wide(r, t);
+    uint64_t x0 = a->v[0], x1 = a->v[1], x2 = a->v[2], x3 = a->v[3], x4 = a->v[4];
+    uint64_t d0 = 2 * x0, d1 = 2 * x1, d2 = 2 * x2, d3 = 2 * x3;
+    uint64_t x3_19 = 19 * x3, x4_19 = 19 * x4;
+    f25519_reduce_wide(
+        r, (f25519_u128)x0 * x0 + (f25519_u128)d1 * x4_19 + (f25519_u128)d2 * x3_19,
+        (f25519_u128)d0 * x1 + (f25519_u128)d2 * x4_19 + (f25519_u128)x3 * x3_19,
+        (f25519_u128)d0 * x2 + (f25519_u128)x1 * x1 + (f25519_u128)d3 * x4_19,
+        (f25519_u128)d0 * x3 + (f25519_u128)d1 * x2 + (f25519_u128)x4 * x4_19,
+        (f25519_u128)d0 * x4 + (f25519_u128)d1 * x3 + (f25519_u128)x2 * x2);
 }
 
 static inline void f25519_mul_small(f25519_t *r, const f25519_t *a, uint32_t k)
 {
-    f25519_u128 t[5];
-    for (int i = 0; i < 5; i++)
-        t[i] = (f25519_u128)a->v[i] * k;
-    f25519_reduce_wide(r, t);
+    f25519_reduce_wide(r, (f25519_u128)a->v[0] * k, (f25519_u128)a->v[1] * k,
+                       (f25519_u128)a->v[2] * k, (f25519_u128)a->v[3] * k,
+                       (f25519_u128)a->v[4] * k);
 }
 
 static inline void f25519_neg(f25519_t *r, const f25519_t *a)
@@ -110,31 +128,32 @@ static inline void f25519_neg(f25519_t *r, const f25519_t *a)
     f25519_sub(r, &zero, a);
 }
 
-/* Hides a mask from the optimiser, which could otherwise turn a masked
- * select of inlined code into a branch on it. */
-static inline uint64_t f25519_opaque(uint64_t x)
-{
-#if defined(__GNUC__)
-    __asm__("" : "+r"(x));
-#endif
-    return x;
-}
-
 static inline void f25519_cswap(f25519_t *a, f25519_t *b, uint32_t swap)
 {
-    uint64_t mask = f25519_opaque((uint64_t)0 - swap);
-    for (int i = 0; i < 5; i++) {
-        uint64_t x = mask & (a->v[i] ^ b->v[i]);
-        a->v[i] ^= x;
-        b->v[i] ^= x;
-    }
+    uint64_t mask = f25519_opaque((f25519_limb_t)0 - swap);
+    uint64_t x0 = mask & (a->v[0] ^ b->v[0]), x1 = mask & (a->v[1] ^ b->v[1]);
+    uint64_t x2 = mask & (a->v[2] ^ b->v[2]), x3 = mask & (a->v[3] ^ b->v[3]);
+    uint64_t x4 = mask & (a->v[4] ^ b->v[4]);
+    a->v[0] ^= x0;
+    a->v[1] ^= x1;
+    a->v[2] ^= x2;
+    a->v[3] ^= x3;
+    a->v[4] ^= x4;
+    b->v[0] ^= x0;
+    b->v[1] ^= x1;
+    b->v[2] ^= x2;
+    b->v[3] ^= x3;
+    b->v[4] ^= x4;
 }
 
 static inline void f25519_cmov(f25519_t *r, const f25519_t *a, uint32_t move)
 {
-    uint64_t mask = f25519_opaque((uint64_t)0 - move);
-    for (int i = 0; i < 5; i++)
-        r->v[i] ^= mask & (r->v[i] ^ a->v[i]);
+    uint64_t mask = f25519_opaque((f25519_limb_t)0 - move);
+    r->v[0] ^= mask & (r->v[0] ^ a->v[0]);
+    r->v[1] ^= mask & (r->v[1] ^ a->v[1]);
+    r->v[2] ^= mask & (r->v[2] ^ a->v[2]);
+    r->v[3] ^= mask & (r->v[3] ^ a->v[3]);
+    r->v[4] ^= mask & (r->v[4] ^ a->v[4]);
 }
 
 #endif

@@ -1,9 +1,6 @@
 /*
- * Scalars mod L for Ed25519. Reduction works a byte at a time from the most
- * significant end: with r < L, r' = 256 r + byte < 2^261 is split as
- * q 2^252 + low, and since 2^252 = -c (mod L) with c = L - 2^252 < 2^125,
- * r' = low - q c (mod L), a value in (-2^134, 2^252) that one conditional
- * addition of L brings into [0, L). No step branches on the data.
+ * Scalars mod L for Ed25519, as 32-bit words: 512-bit values are reduced by
+ * Barrett's method. No step branches on or indexes memory by the data.
  */
 #include "mamori/config.h"
 
@@ -29,46 +26,72 @@ static void store_words(uint8_t out[32], const uint32_t w[8])
         out[i] = (uint8_t)(w[i / 4] >> (8 * (i % 4)));
 }
 
-/* r = x mod L for an x of nwords 32-bit words. */
-static void reduce_words(uint32_t r[8], const uint32_t *x, int nwords)
-{
-    for (int i = 0; i < 8; i++)
-        r[i] = 0;
-    for (int byte = 4 * nwords - 1; byte >= 0; byte--) {
-        /* r = 256 r + next byte; the top 9 bits of the 261-bit result form q. */
-        uint32_t q = r[7] >> 24;
-        for (int i = 7; i > 0; i--)
-            r[i] = (r[i] << 8) | (r[i - 1] >> 24);
-        r[0] = (r[0] << 8) | ((x[byte / 4] >> (8 * (byte % 4))) & 0xff);
-        q = (q << 4) | (r[7] >> 28);
-        r[7] &= 0x0fffffff;
+/* floor(2^512 / L), the Barrett constant. */
+static const uint32_t MU_WORDS[9] = {0x0a2c131b, 0xed9ce5a3, 0x086329a7, 0x2106215d, 0xffffffeb,
+                                     0xffffffff, 0xffffffff, 0xffffffff, 0x0000000f};
 
-        /* r -= q * c; q c < 2^134 so the borrow runs through all words. */
-        uint64_t mul = 0;
-        uint32_t borrow = 0;
-        for (int i = 0; i < 8; i++) {
-            mul += (uint64_t)q * (i < 4 ? L_WORDS[i] : 0);
-            uint64_t d = (uint64_t)r[i] - (uint32_t)mul - borrow;
-            r[i] = (uint32_t)d;
-            borrow = (uint32_t)(d >> 63);
-            mul >>= 32;
-        }
-        /* A negative result (borrow out) gets L added back. */
-        uint32_t mask = 0u - borrow;
+/* out = a * b mod 2^(32 nout), accumulated into out (zero on entry). The
+ * loop bounds depend only on the word counts. */
+static void mul_words(uint32_t *out, int nout, const uint32_t *a, int na, const uint32_t *b,
+                      int nb)
+{
+    for (int i = 0; i < na && i < nout; i++) {
         uint64_t carry = 0;
-        for (int i = 0; i < 8; i++) {
-            carry += (uint64_t)r[i] + (L_WORDS[i] & mask);
-            r[i] = (uint32_t)carry;
+        int j = 0;
+        for (; j < nb && i + j < nout; j++) {
+            carry += (uint64_t)a[i] * b[j] + out[i + j];
+            out[i + j] = (uint32_t)carry;
             carry >>= 32;
         }
+        if (i + j < nout)
+            out[i + j] = (uint32_t)carry;
     }
+}
+
+/* r = r - L when r >= L, for r < 2^288 (nine words). */
+static void sub_l_if_ge(uint32_t r[9])
+{
+    uint32_t d[9], borrow = 0;
+    for (int i = 0; i < 9; i++) {
+        uint64_t t = (uint64_t)r[i] - (i < 8 ? L_WORDS[i] : 0) - borrow;
+        d[i] = (uint32_t)t;
+        borrow = (uint32_t)(t >> 63);
+    }
+    uint32_t keep = 0u - borrow; /* all ones when r < L */
+    for (int i = 0; i < 9; i++)
+        r[i] = (r[i] & keep) | (d[i] & ~keep);
+}
+
+/* out = x mod L for a 16-word x: Barrett reduction with base 2^32 and
+ * k = 8 words (Handbook of Applied Cryptography, alg. 14.42). The quotient
+ * estimate q3 = floor(floor(x / 2^224) mu / 2^288) is at most 1 below the
+ * true quotient: with mu = 2^512 / L - c, c < 0.23, the product before the
+ * last floor exceeds x / L - c - 2^-27. So x - q3 L, taken mod 2^288, lies
+ * in [0, 2L) and one conditional subtraction finishes (HAC allows for two
+ * with a general modulus). */
+static void reduce_words(uint32_t out[8], const uint32_t x[16])
+{
+    uint32_t q[18] = {0}, r[9] = {0};
+    mul_words(q, 18, x + 7, 9, MU_WORDS, 9);
+    mul_words(r, 9, q + 9, 9, L_WORDS, 8);
+    uint32_t borrow = 0;
+    for (int i = 0; i < 9; i++) {
+        uint64_t t = (uint64_t)x[i] - r[i] - borrow;
+        r[i] = (uint32_t)t;
+        borrow = (uint32_t)(t >> 63);
+    }
+    sub_l_if_ge(r);
+    for (int i = 0; i < 8; i++)
+        out[i] = r[i];
+    mamori_zeroize(q, sizeof q);
+    mamori_zeroize(r, sizeof r);
 }
 
 void sc25519_reduce(uint8_t out[32], const uint8_t in[64])
 {
     uint32_t x[16], r[8];
     load_words(x, in, 16);
-    reduce_words(r, x, 16);
+    reduce_words(r, x);
     store_words(out, r);
     mamori_zeroize(x, sizeof x);
     mamori_zeroize(r, sizeof r);
@@ -79,22 +102,16 @@ void sc25519_muladd(uint8_t out[32], const uint8_t a[32], const uint8_t b[32], c
     uint32_t x[8], y[8], t[16] = {0}, r[8];
     load_words(x, a, 8);
     load_words(y, b, 8);
-    load_words(t, c, 8);
-    /* t = c + a * b < 2^253 * 2^256 + 2^253 fits in 512 bits. */
-    for (int i = 0; i < 8; i++) {
-        uint64_t carry = 0;
-        for (int j = 0; j < 8; j++) {
-            carry += (uint64_t)x[i] * y[j] + t[i + j];
-            t[i + j] = (uint32_t)carry;
-            carry >>= 32;
-        }
-        for (int k = i + 8; k < 16; k++) {
-            carry += t[k];
-            t[k] = (uint32_t)carry;
-            carry >>= 32;
-        }
+    load_words(r, c, 8);
+    /* t = a * b + c < 2^253 * 2^256 + 2^253 fits in 512 bits. */
+    mul_words(t, 16, x, 8, y, 8);
+    uint64_t carry = 0;
+    for (int i = 0; i < 16; i++) {
+        carry += (uint64_t)t[i] + (i < 8 ? r[i] : 0);
+        t[i] = (uint32_t)carry;
+        carry >>= 32;
     }
-    reduce_words(r, t, 16);
+    reduce_words(r, t);
     store_words(out, r);
     mamori_zeroize(x, sizeof x);
     mamori_zeroize(y, sizeof y);

@@ -2,6 +2,7 @@
 #include "check.h"
 #include "crypto/ed25519_point.h"
 #include "crypto/f25519.h"
+#include "crypto/scalar25519.h"
 #include "kv.h"
 #include "mamori/ed25519.h"
 #include "mamori/error.h"
@@ -115,6 +116,51 @@ static const uint8_t L_BYTES[32] = {0xed, 0xd3, 0xf5, 0x5c, 0x1a, 0x63, 0x12, 0x
                                     0xd6, 0x9c, 0xf7, 0xa2, 0xde, 0xf9, 0xde, 0x14,
                                     0,    0,    0,    0,    0,    0,    0,    0,
                                     0,    0,    0,    0,    0,    0,    0,    0x10};
+
+/* Scalar arithmetic mod L at the edges of the Barrett reduction: the
+ * largest input, multiples of L and their neighbours (answers from Python's
+ * integers). */
+static void test_scalars(void)
+{
+    static const struct {
+        const char *in, *out;
+    } reduce[] = {
+        {"ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff"
+         "ffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffffff",
+         "000f9c44e31106a447938568a71b0ed065bef517d273ecce3d9a307c1b419903"},
+        {"edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010"
+         "0000000000000000000000000000000000000000000000000000000000000000",
+         "0000000000000000000000000000000000000000000000000000000000000000"},
+        {"ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010"
+         "0000000000000000000000000000000000000000000000000000000000000000",
+         "ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010"},
+        {"ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010"
+         "edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010",
+         "ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010"},
+        {"0000000000000000000000000000000000000000000000000000000000000010"
+         "edd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010",
+         "0000000000000000000000000000000000000000000000000000000000000010"},
+        {"0000000000000000000000000000000000000000000000000000000000000000"
+         "ecd3f55c1a631258d69cf7a2def9de1400000000000000000000000000000010",
+         "d03e5dcfa531268165cd792fea9def4d01000000000000000000000000000000"},
+    };
+    uint8_t in[64], want[32], got[32], a[32], b[32];
+    for (size_t i = 0; i < sizeof reduce / sizeof reduce[0]; i++) {
+        CHECK_EQ(hex_decode(reduce[i].in, in, sizeof in), 64);
+        CHECK_EQ(hex_decode(reduce[i].out, want, sizeof want), 32);
+        sc25519_reduce(got, in);
+        CHECK_MEM(got, want, 32);
+    }
+    /* (L - 1) (2^256 - 1) + (L - 1) = (L - 1) 2^256, the largest product. */
+    memcpy(a, L_BYTES, 32);
+    a[0]--;
+    memset(b, 0xff, sizeof b);
+    CHECK_EQ(hex_decode("d03e5dcfa531268165cd792fea9def4d01000000000000000000000000000000", want,
+                        sizeof want),
+             32);
+    sc25519_muladd(got, a, b, a);
+    CHECK_MEM(got, want, 32);
+}
 
 static void test_strictness(void)
 {
@@ -273,6 +319,7 @@ int main(void)
     test_base_tables();
 #endif
     test_rfc8032();
+    test_scalars();
     test_strictness();
     test_wycheproof();
     return check_summary("ed25519");

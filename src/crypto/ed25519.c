@@ -5,6 +5,8 @@
 
 #include "mamori/ed25519.h"
 
+#include <string.h>
+
 #include "crypto/ed25519_point.h"
 #include "crypto/scalar25519.h"
 #include "mamori/ct.h"
@@ -67,6 +69,16 @@ int mamori_ed25519_public(uint8_t pub[MAMORI_ED25519_PUB_LEN],
     return MAMORI_OK;
 }
 
+/* sig = R || S with S = (r + k a) mod L, k = SHA-512(R || A || M)
+ * (RFC 8032 §5.1.6 steps 4-5); sig holds the encoded R on entry. */
+static void finish_sig(uint8_t sig[64], const uint8_t pub[32], const uint8_t a[32], const uint8_t r[32],
+                       const void *msg, size_t len)
+{
+    uint8_t k[32];
+    challenge(k, sig, pub, msg, len);
+    sc25519_muladd(sig + 32, k, a, r);
+}
+
 int mamori_ed25519_sign(uint8_t sig[MAMORI_ED25519_SIG_LEN], const void *msg, size_t len,
                         const uint8_t seed[MAMORI_ED25519_SEED_LEN],
                         const uint8_t pub[MAMORI_ED25519_PUB_LEN])
@@ -81,12 +93,7 @@ int mamori_ed25519_sign(uint8_t sig[MAMORI_ED25519_SIG_LEN], const void *msg, si
     ed25519_point_encode2(a_pub, &ar[0], sig, &ar[1]);
     /* The key check is folded in without branching on the derived key. */
     uint32_t key_ok = pub ? (uint32_t)mamori_ct_equal(pub, a_pub, 32) : 1u;
-
-    /* S = (r + k a) mod L; k takes the place of a_pub, which is read
-     * completely before k is written. */
-    uint8_t *k = a_pub;
-    challenge(k, sig, a_pub, msg, len);
-    sc25519_muladd(sig + 32, k, h, r);
+    finish_sig(sig, a_pub, h, r, msg, len);
 
     /* On a key mismatch, release nothing: the signature becomes zeros. */
     uint8_t keep = (uint8_t)(0u - key_ok);
@@ -96,6 +103,33 @@ int mamori_ed25519_sign(uint8_t sig[MAMORI_ED25519_SIG_LEN], const void *msg, si
     mamori_zeroize(r, sizeof r);
     mamori_zeroize(ar, sizeof ar);
     return (int)(key_ok - 1u) & MAMORI_ERR_BADKEY;
+}
+
+int mamori_ed25519_key_init(mamori_ed25519_key_t *key, const uint8_t seed[MAMORI_ED25519_SEED_LEN])
+{
+    uint8_t h[64];
+    expand_seed(h, seed);
+    memcpy(key->scalar, h, 32);
+    memcpy(key->prefix, h + 32, 32);
+    public_from_scalar(key->pub, h);
+    mamori_zeroize(h, sizeof h);
+    return MAMORI_OK;
+}
+
+void mamori_ed25519_key_wipe(mamori_ed25519_key_t *key) { mamori_zeroize(key, sizeof *key); }
+
+int mamori_ed25519_sign_key(uint8_t sig[MAMORI_ED25519_SIG_LEN], const void *msg, size_t len,
+                            const mamori_ed25519_key_t *key)
+{
+    uint8_t r[32];
+    ed25519_point_t rp;
+    nonce(r, key->prefix, msg, len);
+    ed25519_scalarmult_base(&rp, r);
+    ed25519_point_encode(sig, &rp);
+    finish_sig(sig, key->pub, key->scalar, r, msg, len);
+    mamori_zeroize(r, sizeof r);
+    mamori_zeroize(&rp, sizeof rp);
+    return MAMORI_OK;
 }
 
 int mamori_ed25519_verify(const uint8_t sig[MAMORI_ED25519_SIG_LEN], const void *msg, size_t len,

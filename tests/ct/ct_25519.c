@@ -1,8 +1,8 @@
 /*
- * Constant-time evidence for X25519 and Ed25519 signing: the private scalar
- * and the seed are marked undefined, so valgrind memcheck reports any branch
- * or memory index that depends on them. Outputs are declassified before
- * they are checked.
+ * Constant-time evidence for X25519 and Ed25519 signing (from the seed and
+ * from an expanded key): the private scalar and the seed are marked
+ * undefined, so valgrind memcheck reports any branch or memory index that
+ * depends on them. Outputs are declassified before they are checked.
  */
 #include <valgrind/memcheck.h>
 
@@ -56,6 +56,20 @@ static void ct_ed25519_sign(void)
     VALGRIND_MAKE_MEM_DEFINED(sig, sizeof sig);
     CHECK_EQ(rc, MAMORI_OK);
     CHECK_EQ(mamori_ed25519_verify(sig, msg, sizeof msg, pub), MAMORI_OK);
+
+    /* The expanded key: scalar and prefix stay secret, the public key in
+     * it is public. */
+    mamori_ed25519_key_t key;
+    rc = mamori_ed25519_key_init(&key, seed);
+    VALGRIND_MAKE_MEM_DEFINED(&rc, sizeof rc);
+    VALGRIND_MAKE_MEM_DEFINED(key.pub, sizeof key.pub);
+    CHECK_EQ(rc, MAMORI_OK);
+    rc = mamori_ed25519_sign_key(sig, msg, sizeof msg, &key);
+    VALGRIND_MAKE_MEM_DEFINED(&rc, sizeof rc);
+    VALGRIND_MAKE_MEM_DEFINED(sig, sizeof sig);
+    CHECK_EQ(rc, MAMORI_OK);
+    CHECK_EQ(mamori_ed25519_verify(sig, msg, sizeof msg, pub), MAMORI_OK);
+    mamori_ed25519_key_wipe(&key);
 
     /* A mismatched public key is refused without branching on the seed. */
     pub[3] ^= 1;

@@ -95,6 +95,15 @@ static void test_rfc8032(void)
         CHECK_MEM(got_sig, sig, 64);
         CHECK_EQ(mamori_ed25519_sign(got_sig, test_msg, len, seed, NULL), MAMORI_OK);
         CHECK_MEM(got_sig, sig, 64);
+        mamori_ed25519_key_t key;
+        static const mamori_ed25519_key_t wiped;
+        CHECK_EQ(mamori_ed25519_key_init(&key, seed), MAMORI_OK);
+        CHECK_MEM(key.pub, pub, 32);
+        memset(got_sig, 0, sizeof got_sig);
+        CHECK_EQ(mamori_ed25519_sign_key(got_sig, test_msg, len, &key), MAMORI_OK);
+        CHECK_MEM(got_sig, sig, 64);
+        mamori_ed25519_key_wipe(&key);
+        CHECK_MEM(&key, &wiped, sizeof key);
         CHECK_EQ(mamori_ed25519_verify(sig, test_msg, len, pub), MAMORI_OK);
 
         sig[5] ^= 0x10; /* corrupt R */

@@ -1,5 +1,7 @@
 #include "mamori/ct.h"
 
+#include <string.h>
+
 int mamori_ct_equal(const void *a, const void *b, size_t n)
 {
     const volatile uint8_t *pa = a;
@@ -12,9 +14,16 @@ int mamori_ct_equal(const void *a, const void *b, size_t n)
 
 void mamori_zeroize(void *p, size_t n)
 {
+#if defined(__GNUC__)
+    /* memset at full width; the empty asm that may read p keeps the
+     * compiler from dropping it as a dead store. */
+    memset(p, 0, n);
+    __asm__ __volatile__("" : : "r"(p) : "memory");
+#else
     volatile uint8_t *vp = p;
     while (n--)
         *vp++ = 0;
+#endif
 }
 
 void mamori_ct_copy(uint32_t ctl, void *dst, const void *src, size_t n)

@@ -2,21 +2,9 @@
 
 #if MAMORI_RSA
 
+#include "crypto/bignum_limb.h"
+
 #include <string.h>
-
-#define LB MAMORI_BN_LIMB_BITS
-
-/* All ones when bit is 1, zero when bit is 0. The empty asm hides the value
- * from the optimiser, which otherwise may turn "x & mask" into a branch on
- * the (secret) mask; clang -O2 did so in table_select(). */
-static inline mamori_limb_t mask_of(mamori_limb_t bit)
-{
-    mamori_limb_t mask = (mamori_limb_t)0 - bit;
-#if defined(__GNUC__)
-    __asm__("" : "+r"(mask));
-#endif
-    return mask;
-}
 
 void mamori_bn_from_bytes(mamori_limb_t *x, size_t n, const uint8_t *in, size_t len)
 {
@@ -39,57 +27,17 @@ mamori_limb_t mamori_bn_sub(mamori_limb_t *r, const mamori_limb_t *a, const mamo
                             size_t n)
 {
     mamori_limb_t borrow = 0;
-    for (size_t i = 0; i < n; i++) {
-        mamori_dlimb_t d = (mamori_dlimb_t)a[i] - b[i] - borrow;
-        r[i] = (mamori_limb_t)d;
-        borrow = (mamori_limb_t)(d >> LB) & 1;
-    }
+    for (size_t i = 0; i < n; i++)
+        r[i] = sbb(a[i], b[i], &borrow);
     return borrow;
 }
 
 mamori_limb_t mamori_bn_lt(const mamori_limb_t *a, const mamori_limb_t *b, size_t n)
 {
     mamori_limb_t borrow = 0;
-    for (size_t i = 0; i < n; i++) {
-        mamori_dlimb_t d = (mamori_dlimb_t)a[i] - b[i] - borrow;
-        borrow = (mamori_limb_t)(d >> LB) & 1;
-    }
+    for (size_t i = 0; i < n; i++)
+        (void)sbb(a[i], b[i], &borrow);
     return borrow;
-}
-
-/* r -= b & mask; returns the borrow. */
-static mamori_limb_t sub_masked(mamori_limb_t *r, const mamori_limb_t *b, mamori_limb_t mask,
-                                size_t n)
-{
-    mamori_limb_t borrow = 0;
-    for (size_t i = 0; i < n; i++) {
-        mamori_dlimb_t d = (mamori_dlimb_t)r[i] - (b[i] & mask) - borrow;
-        r[i] = (mamori_limb_t)d;
-        borrow = (mamori_limb_t)(d >> LB) & 1;
-    }
-    return borrow;
-}
-
-/* r += b & mask; returns the carry. */
-static mamori_limb_t add_masked(mamori_limb_t *r, const mamori_limb_t *b, mamori_limb_t mask,
-                                size_t n)
-{
-    mamori_limb_t carry = 0;
-    for (size_t i = 0; i < n; i++) {
-        mamori_dlimb_t s = (mamori_dlimb_t)r[i] + (b[i] & mask) + carry;
-        r[i] = (mamori_limb_t)s;
-        carry = (mamori_limb_t)(s >> LB);
-    }
-    return carry;
-}
-
-static void swap_masked(mamori_limb_t *a, mamori_limb_t *b, mamori_limb_t mask, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        mamori_limb_t t = (a[i] ^ b[i]) & mask;
-        a[i] ^= t;
-        b[i] ^= t;
-    }
 }
 
 mamori_limb_t mamori_bn_add_to(mamori_limb_t *r, size_t n, const mamori_limb_t *a, size_t an)
@@ -175,57 +123,101 @@ static mamori_limb_t mac_row(mamori_limb_t *dst, const mamori_limb_t *src, const
 #endif
 }
 
-/* Montgomery multiplication, operand scanning (CIOS): each pass adds a_i*b,
- * then a multiple u*m that clears the low limb, and shifts down one limb. */
-void mamori_bn_mont_mul(mamori_limb_t *restrict r, const mamori_limb_t *restrict a,
-                        const mamori_limb_t *restrict b, const mamori_bn_mont_t *mm)
+/* One pass of Montgomery multiplication, operand scanning (CIOS): r + top*R
+ * gets ai*b added, then a multiple u*m that clears the low limb, and is
+ * shifted down one limb; returns the new top limb. */
+static mamori_limb_t mont_row(mamori_limb_t *r, mamori_limb_t top, mamori_limb_t ai,
+                              const mamori_limb_t *b, const mamori_bn_mont_t *mm)
 {
     const size_t n = mm->n;
     const mamori_limb_t *m = mm->m;
+    mamori_dlimb_t hi = (mamori_dlimb_t)top + mac_row(r, r, b, n, ai, 0);
+    const mamori_limb_t u = r[0] * mm->m0inv;
+    mamori_dlimb_t z = (mamori_dlimb_t)u * m[0] + r[0]; /* low limb is 0 */
+    hi += mac_row(r, r + 1, m + 1, n - 1, u, (mamori_limb_t)(z >> LB));
+    r[n - 1] = (mamori_limb_t)hi;
+    return (mamori_limb_t)(hi >> LB);
+}
+
+void mamori_bn_mont_mul(mamori_limb_t *restrict r, const mamori_limb_t *restrict a,
+                        const mamori_limb_t *restrict b, const mamori_bn_mont_t *mm)
+{
     mamori_limb_t top = 0;
-    memset(r, 0, n * sizeof *r);
-    for (size_t i = 0; i < n; i++) {
-        mamori_dlimb_t hi = (mamori_dlimb_t)top + mac_row(r, r, b, n, a[i], 0);
-        const mamori_limb_t u = r[0] * mm->m0inv;
-        mamori_dlimb_t z = (mamori_dlimb_t)u * m[0] + r[0]; /* low limb is 0 */
-        hi += mac_row(r, r + 1, m + 1, n - 1, u, (mamori_limb_t)(z >> LB));
-        r[n - 1] = (mamori_limb_t)hi;
-        top = (mamori_limb_t)(hi >> LB);
-    }
+    memset(r, 0, mm->n * sizeof *r);
+    for (size_t i = 0; i < mm->n; i++)
+        top = mont_row(r, top, a[i], b, mm);
     reduce_once(r, top, mm);
 }
 
-/* Montgomery squaring, product then reduction (SOS): each cross product
- * a_i*a_j (i < j) is computed once and doubled, which saves a quarter of
- * the multiplications of mamori_bn_mont_mul(a, a). */
-void mamori_bn_mont_sqr(mamori_limb_t *r, const mamori_limb_t *a, const mamori_bn_mont_t *mm,
-                        mamori_limb_t *tmp)
+/* Limb i of the big-endian number x[0..len). */
+static mamori_limb_t limb_of_bytes(const uint8_t *x, size_t len, size_t i)
+{
+    mamori_limb_t v = 0;
+    for (size_t k = 0; k < MAMORI_BN_LIMB_BYTES; k++) {
+        size_t pos = i * MAMORI_BN_LIMB_BYTES + k; /* from the least significant end */
+        if (pos < len)
+            v |= (mamori_limb_t)x[len - 1 - pos] << (8 * k);
+    }
+    return v;
+}
+
+/* r = x * b / R mod m with x given as big-endian bytes (x < m): the CIOS
+ * passes read one limb of x each, so x needs no limb buffer. */
+static void mont_mul_bytes(mamori_limb_t *r, const uint8_t *x, size_t len,
+                           const mamori_limb_t *b, const mamori_bn_mont_t *mm)
+{
+    mamori_limb_t top = 0;
+    memset(r, 0, mm->n * sizeof *r);
+    for (size_t i = 0; i < mm->n; i++)
+        top = mont_row(r, top, limb_of_bytes(x, len, i), b, mm);
+    reduce_once(r, top, mm);
+}
+
+/* The column sums of product scanning are three limbs: a double limb acc
+ * and the limb c2 above it; this form compiles to mul, add, adc, adc. */
+#define MAC3(acc, c2, x, y)                              \
+    do {                                                 \
+        mamori_dlimb_t p_ = (mamori_dlimb_t)(x) * (y);   \
+        (acc) += p_;                                     \
+        (c2) += (acc) < p_;                              \
+    } while (0)
+
+/* Montgomery squaring in place, product scanning with the reduction
+ * interleaved (FIPS): column c sums the products a_j*a_(c-j), each cross
+ * product once and then doubled, and u_j*m_(c-j). Each low column fixes
+ * u_c so that the column is 0 mod 2^LB; the high columns are the result,
+ * written over limbs of a that no later column reads. No 2n-limb product. */
+void mamori_bn_mont_sqr(mamori_limb_t *a, const mamori_bn_mont_t *mm, mamori_limb_t *u)
 {
     const size_t n = mm->n;
-    mamori_limb_t *t = tmp;
-    memset(t, 0, 2 * n * sizeof *t);
-    for (size_t i = 0; i + 1 < n; i++)
-        t[i + n] = mac_row(t + 2 * i + 1, t + 2 * i + 1, a + i + 1, n - i - 1, a[i], 0);
-    mamori_limb_t carry = 0;
-    for (size_t i = 0; i < n; i++) {
-        mamori_dlimb_t sq = (mamori_dlimb_t)a[i] * a[i];
-        mamori_limb_t lo = t[2 * i], hi = t[2 * i + 1];
-        mamori_dlimb_t s = (mamori_dlimb_t)(lo << 1) + (mamori_limb_t)sq + carry;
-        t[2 * i] = (mamori_limb_t)s;
-        s = (mamori_dlimb_t)((hi << 1) | (lo >> (LB - 1))) + (mamori_limb_t)(sq >> LB) +
-            (mamori_limb_t)(s >> LB);
-        t[2 * i + 1] = (mamori_limb_t)s;
-        carry = (mamori_limb_t)(s >> LB) + (hi >> (LB - 1));
+    const mamori_limb_t *m = mm->m;
+    mamori_dlimb_t acc = 0;
+    mamori_limb_t c2 = 0;
+    for (size_t c = 0; c + 1 < 2 * n; c++) {
+        const size_t lo = c < n ? 0 : c - n + 1, top = c < n ? c : n;
+        mamori_dlimb_t cross = 0;
+        mamori_limb_t cross2 = 0;
+        for (size_t j = lo; j < c - j; j++)
+            MAC3(cross, cross2, a[j], a[c - j]);
+        cross2 = (cross2 << 1) | (mamori_limb_t)(cross >> (2 * LB - 1));
+        cross <<= 1;
+        if ((c & 1) == 0)
+            MAC3(cross, cross2, a[c / 2], a[c / 2]);
+        acc += cross;
+        c2 += cross2 + (acc < cross);
+        for (size_t j = lo; j < top; j++)
+            MAC3(acc, c2, u[j], m[c - j]);
+        if (c < n) {
+            u[c] = (mamori_limb_t)acc * mm->m0inv;
+            MAC3(acc, c2, u[c], m[0]); /* clears the low limb */
+        } else {
+            a[c - n] = (mamori_limb_t)acc;
+        }
+        acc = (acc >> LB) | ((mamori_dlimb_t)c2 << LB);
+        c2 = 0;
     }
-    mamori_limb_t top = 0;
-    for (size_t i = 0; i < n; i++) {
-        mamori_dlimb_t s = (mamori_dlimb_t)mac_row(t + i, t + i, mm->m, n, t[i] * mm->m0inv, 0) +
-                           t[i + n] + top;
-        t[i + n] = (mamori_limb_t)s;
-        top = (mamori_limb_t)(s >> LB);
-    }
-    memcpy(r, t + n, n * sizeof *r);
-    reduce_once(r, top, mm);
+    a[n - 1] = (mamori_limb_t)acc;
+    reduce_once(a, (mamori_limb_t)(acc >> LB), mm);
 }
 
 void mamori_bn_from_mont(mamori_limb_t *r, const mamori_limb_t *a, const mamori_bn_mont_t *mm)
@@ -310,7 +302,7 @@ void mamori_bn_mont_init(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
     for (size_t i = 0; i < a; i++)
         mod_double(r2, mm);
     for (size_t i = 0; i < k; i++)
-        mamori_bn_mont_sqr(r2, r2, mm, tmp);
+        mamori_bn_mont_sqr(r2, mm, tmp);
 }
 
 /* floor((hi * 2^LB + lo) / d) for hi < d, variable time. With 32-bit limbs
@@ -389,6 +381,28 @@ void mamori_bn_mont_init_public(mamori_bn_mont_t *mm, const mamori_limb_t *m, si
     shift_mod_public(r2, r2, 2 * n, mm, bits, tmp);
 }
 
+void mamori_bn_mont_init_factor(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
+                                mamori_limb_t *r2, const mamori_bn_mont_t *big, size_t bits,
+                                mamori_limb_t *x, mamori_limb_t *tmp)
+{
+    const size_t len = (big->n > 2 * n ? big->n : 2 * n) + 1;
+    mont_setup(mm, m, n, r2);
+    memset(x, 0, len * sizeof *x);
+    x[0] = 1;
+    shift_mod_public(x, x, 3 * n, big, bits, tmp);
+    /* Montgomery reduction of x = R^3 mod N by m: x + sum u_i*m*2^(i*LB)
+     * is a multiple of R, and divided by R it is R^2 mod m plus at most
+     * N/R + m < 2m. The carries run to the end whatever their values. */
+    for (size_t i = 0; i < n; i++) {
+        mamori_limb_t hi = mac_row(x + i, x + i, m, n, x[i] * mm->m0inv, 0), carry = 0;
+        x[i + n] = adc(x[i + n], hi, &carry);
+        for (size_t j = i + n + 1; j < len; j++)
+            x[j] = adc(x[j], 0, &carry);
+    }
+    memcpy(r2, x + n, n * sizeof *r2);
+    reduce_once(r2, x[2 * n], mm);
+}
+
 void mamori_bn_to_mont_public(mamori_limb_t *r, const mamori_limb_t *x,
                               const mamori_bn_mont_t *mm, size_t bits, mamori_limb_t *tmp)
 {
@@ -446,67 +460,37 @@ void mamori_bn_mod_exp(mamori_limb_t *r, const mamori_limb_t *base, const mamori
             continue;
         }
         for (int s = 0; s < MAMORI_BN_WINDOW; s++)
-            mamori_bn_mont_sqr(r, r, mm, tmp);
+            mamori_bn_mont_sqr(r, mm, tmp);
         table_select(sel, table, index, n);
         mamori_bn_mont_mul(sq, r, sel, mm);
         memcpy(r, sq, n * sizeof *r);
     }
 }
 
-void mamori_bn_mod_exp_public(mamori_limb_t *r, const mamori_limb_t *base, uint32_t e,
-                              const mamori_bn_mont_t *mm, mamori_limb_t *tmp)
+/* Left to right. A multiplication by x in plain form takes the
+ * accumulator out of Montgomery form: the last one (e is odd) gives the
+ * result directly, others are followed by a multiplication by R: by R^2
+ * when mm has it (constant time), else by division steps. */
+void mamori_bn_mod_exp_public(mamori_limb_t *r, mamori_limb_t *acc, const uint8_t *x,
+                              size_t x_len, uint32_t e, size_t bits, const mamori_bn_mont_t *mm)
 {
-    const size_t n = mm->n;
     int bit = 31;
     while (bit > 0 && !((e >> bit) & 1))
         bit--;
-    memcpy(r, base, n * sizeof *r);
-    while (bit-- > 0) {
-        mamori_bn_mont_sqr(r, r, mm, tmp);
+    while (bit-- > 1) {
+        mamori_bn_mont_sqr(acc, mm, r);
         if ((e >> bit) & 1) {
-            mamori_bn_mont_mul(tmp, r, base, mm);
-            memcpy(r, tmp, n * sizeof *r);
+            mont_mul_bytes(r, x, x_len, acc, mm);
+            if (mm->r2) {
+                mamori_bn_mont_mul(acc, r, mm->r2, mm);
+            } else {
+                mamori_bn_to_mont_public(r, r, mm, bits, acc);
+                memcpy(acc, r, mm->n * sizeof *r);
+            }
         }
     }
-}
-
-/* x = x / 2 mod m, for x < m (m odd: add m first when x is odd). */
-static void mod_half(mamori_limb_t *x, const mamori_bn_mont_t *mm)
-{
-    const size_t n = mm->n;
-    mamori_limb_t top = add_masked(x, mm->m, mask_of(x[0] & 1), n);
-    for (size_t i = 0; i + 1 < n; i++)
-        x[i] = (x[i] >> 1) | (x[i + 1] << (LB - 1));
-    x[n - 1] = (x[n - 1] >> 1) | (top << (LB - 1));
-}
-
-/* Binary extended GCD with a fixed iteration count. Invariants:
- * a = u*x and b = v*x (mod m), b odd. Each step makes a even (subtracting b,
- * after swapping so that a >= b) and halves it, so bitlen(a) + bitlen(b)
- * shrinks by at least one: 2 * n * LB steps reach a = 0, b = gcd = 1. */
-void mamori_bn_mod_inv(mamori_limb_t *r, const mamori_limb_t *x, const mamori_bn_mont_t *mm,
-                       mamori_limb_t *tmp)
-{
-    const size_t n = mm->n;
-    mamori_limb_t *a = tmp, *b = tmp + n, *u = tmp + 2 * n, *v = r;
-    memcpy(a, x, n * sizeof *a);
-    memcpy(b, mm->m, n * sizeof *b);
-    memset(u, 0, n * sizeof *u);
-    memset(v, 0, n * sizeof *v);
-    u[0] = 1;
-    for (size_t iter = 0; iter < 2 * n * LB; iter++) {
-        mamori_limb_t odd = a[0] & 1;
-        mamori_limb_t swap = mask_of(odd & mamori_bn_lt(a, b, n));
-        swap_masked(a, b, swap, n);
-        swap_masked(u, v, swap, n);
-        sub_masked(a, b, mask_of(odd), n);
-        mamori_limb_t borrow = sub_masked(u, v, mask_of(odd), n);
-        add_masked(u, mm->m, mask_of(borrow), n);
-        for (size_t i = 0; i + 1 < n; i++)
-            a[i] = (a[i] >> 1) | (a[i + 1] << (LB - 1));
-        a[n - 1] >>= 1;
-        mod_half(u, mm);
-    }
+    mamori_bn_mont_sqr(acc, mm, r);
+    mont_mul_bytes(r, x, x_len, acc, mm);
 }
 
 #endif

@@ -66,6 +66,15 @@ void mamori_bn_mont_init(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
  * tmp: n limbs. */
 void mamori_bn_mont_init_public(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
                                 size_t bits, mamori_limb_t *r2, mamori_limb_t *tmp);
+/* The same as mamori_bn_mont_init() for a secret m that divides the public
+ * modulus N of big (`bits` bits, as given to mamori_bn_mont_init_public())
+ * with N < m * R, e.g. a prime of N whose cofactor is below R: R^2 mod m is
+ * the Montgomery reduction of R^3 mod N, about n * big->n multiplications
+ * instead of n * LIMB_BITS modular doublings; constant time in m.
+ * x: max(big->n, 2n) + 1 limbs; tmp: big->n limbs. */
+void mamori_bn_mont_init_factor(mamori_bn_mont_t *mm, const mamori_limb_t *m, size_t n,
+                                mamori_limb_t *r2, const mamori_bn_mont_t *big, size_t bits,
+                                mamori_limb_t *x, mamori_limb_t *tmp);
 /* r = x * R mod m for x < m, a public value modulo a public m of `bits`
  * bits (as given to mamori_bn_mont_init_public()); variable time, about half
  * a multiplication's work. r may alias x. tmp: n limbs. */
@@ -74,9 +83,8 @@ void mamori_bn_to_mont_public(mamori_limb_t *r, const mamori_limb_t *x,
 /* r = a * b / R mod m, for a < R and b < m. r must not alias a or b. */
 void mamori_bn_mont_mul(mamori_limb_t *restrict r, const mamori_limb_t *restrict a,
                         const mamori_limb_t *restrict b, const mamori_bn_mont_t *mm);
-/* r = a * a / R mod m, for a < m; r may alias a. tmp: 2n limbs. */
-void mamori_bn_mont_sqr(mamori_limb_t *r, const mamori_limb_t *a, const mamori_bn_mont_t *mm,
-                        mamori_limb_t *tmp);
+/* a = a * a / R mod m in place, for a < m. tmp: n limbs. */
+void mamori_bn_mont_sqr(mamori_limb_t *a, const mamori_bn_mont_t *mm, mamori_limb_t *tmp);
 /* r = a / R mod m (leaves Montgomery form); r may alias a. */
 void mamori_bn_from_mont(mamori_limb_t *r, const mamori_limb_t *a, const mamori_bn_mont_t *mm);
 /* r = a + b mod m and r = a - b mod m, for a, b < m; r may alias either. */
@@ -94,12 +102,16 @@ void mamori_bn_reduce_to_mont(mamori_limb_t *r, const mamori_limb_t *x, size_t x
 void mamori_bn_mod_exp(mamori_limb_t *r, const mamori_limb_t *base, const mamori_limb_t *exp,
                        size_t exp_bits, const mamori_bn_mont_t *mm, mamori_limb_t *table,
                        mamori_limb_t *tmp);
-/* r = base^e (Montgomery form) for base < m and a public e >= 1; time
- * depends on e. r must not alias base; tmp: 2n limbs. */
-void mamori_bn_mod_exp_public(mamori_limb_t *r, const mamori_limb_t *base, uint32_t e,
-                              const mamori_bn_mont_t *mm, mamori_limb_t *tmp);
+/* r = x^e mod m, in plain form, for a public odd e >= 3 and x < m given
+ * as big-endian bytes (x_len <= n * LIMB_BYTES) and, in acc, in Montgomery
+ * form. Time depends on e, and on x too when mm has no R^2 and e has a set
+ * bit between its top and bottom ones (not so for 3 and 65537). acc is
+ * clobbered, r must not alias it; the only buffers are these two (with m,
+ * three numbers in all). bits: as given to mamori_bn_mont_init_public(). */
+void mamori_bn_mod_exp_public(mamori_limb_t *r, mamori_limb_t *acc, const uint8_t *x,
+                              size_t x_len, uint32_t e, size_t bits, const mamori_bn_mont_t *mm);
 /* r = x^-1 mod m for 0 < x < m with gcd(x, m) = 1 (else r is meaningless);
- * constant time. tmp: 3n limbs. */
+ * constant time. tmp: 8n + 12 limbs. */
 void mamori_bn_mod_inv(mamori_limb_t *r, const mamori_limb_t *x, const mamori_bn_mont_t *mm,
                        mamori_limb_t *tmp);
 

@@ -37,14 +37,16 @@ static int write_digest_info(mamori_wr_t *wr, mamori_hash_id_t hash, size_t hlen
 int mamori_rsa_pkcs1_verify(const mamori_rsa_public_t *key, mamori_hash_id_t hash,
                             const uint8_t *digest, const uint8_t *sig, size_t sig_len)
 {
-    uint8_t em[MAMORI_RSA_MAX_BYTES], tail[19 + MAMORI_HASH_MAX_LEN];
+    mamori_limb_t em_limbs[MAMORI_BN_MAX_LIMBS];
+    const uint8_t *em = (const uint8_t *)em_limbs;
+    uint8_t tail[19 + MAMORI_HASH_MAX_LEN];
     mamori_rsa_pub_info_t info;
     size_t hlen = mamori_hash_len(hash);
     if (hlen == 0)
         return MAMORI_ERR_UNSUPPORTED;
     if (!key || !digest)
         return MAMORI_ERR_INVAL;
-    int rc = mamori_rsa_public_op(key, sig, sig_len, em, &info);
+    int rc = mamori_rsa_public_op(key, sig, sig_len, em_limbs, &info);
     if (rc != MAMORI_OK)
         return rc;
 

@@ -115,13 +115,14 @@ int mamori_rsa_pss_verify(const mamori_rsa_public_t *key, mamori_hash_id_t hash,
                           mamori_hash_id_t mgf_hash, size_t salt_len, const uint8_t *digest,
                           const uint8_t *sig, size_t sig_len)
 {
-    uint8_t em[MAMORI_RSA_MAX_BYTES];
+    mamori_limb_t em_limbs[MAMORI_BN_MAX_LIMBS];
+    uint8_t *em = (uint8_t *)em_limbs;
     mamori_rsa_pub_info_t info;
     if (mamori_hash_len(hash) == 0 || mamori_hash_len(mgf_hash) == 0)
         return MAMORI_ERR_UNSUPPORTED;
     if (!key || !digest)
         return MAMORI_ERR_INVAL;
-    int rc = mamori_rsa_public_op(key, sig, sig_len, em, &info);
+    int rc = mamori_rsa_public_op(key, sig, sig_len, em_limbs, &info);
     if (rc != MAMORI_OK)
         return rc;
     /* §8.1.2 step 2c: EM is emLen = ceil((modBits - 1) / 8) bytes, one less

@@ -17,8 +17,8 @@
 typedef struct {
     mamori_limb_t *n, *r2n, *c, *blind, *cb, *f, *t;                   /* full */
     mamori_limb_t *p, *q, *r2, *exp, *base, *x, *inv, *mp, *mq;        /* half */
-    mamori_limb_t *tmp;   /* 2 full, >= 3 half */
-    mamori_limb_t *table; /* MAMORI_BN_TABLE_SIZE half */
+    mamori_limb_t *tmp;   /* 2 full: >= 2 half, and full + 3 for the fast R^2 */
+    mamori_limb_t *table; /* MAMORI_BN_TABLE_SIZE half, also the inversion's scratch */
     mamori_limb_t *prod;  /* 2 half */
 } rsa_sign_ws_t;
 
@@ -57,7 +57,7 @@ static uint8_t *ws_carve(rsa_sign_ws_t *ws, uint8_t *work, size_t work_len, size
 
 typedef struct {
     const uint8_t *prime, *exp;
-    size_t prime_len, exp_len;
+    size_t prime_len, exp_len, other_len; /* other_len: the other prime's */
     mamori_limb_t *limbs, *result;
 } crt_half_t;
 
@@ -65,17 +65,22 @@ static size_t limbs_for(size_t bytes) { return (bytes + MAMORI_BN_LIMB_BYTES - 1
 
 /* result = (cb^d mod P) * r^-1 mod P for one prime P (leaves ws->r2 and mm
  * set up for P): the blinding factor r^e cancels to r, which is removed. */
-static void crt_half(rsa_sign_ws_t *ws, const crt_half_t *h, size_t nn, mamori_bn_mont_t *mm)
+static void crt_half(rsa_sign_ws_t *ws, const crt_half_t *h, const mamori_bn_mont_t *mn,
+                     size_t bits, mamori_bn_mont_t *mm)
 {
-    size_t np = limbs_for(h->prime_len);
+    const size_t np = limbs_for(h->prime_len), nn = mn->n;
     mamori_bn_from_bytes(h->limbs, np, h->prime, h->prime_len);
-    mamori_bn_mont_init(mm, h->limbs, np, ws->r2, ws->tmp);
+    /* n = P * Q < P * R when Q's length (public) is at most P's in limbs. */
+    if (h->other_len <= np * MAMORI_BN_LIMB_BYTES)
+        mamori_bn_mont_init_factor(mm, h->limbs, np, ws->r2, mn, bits, ws->tmp, ws->f);
+    else
+        mamori_bn_mont_init(mm, h->limbs, np, ws->r2, ws->tmp);
     mamori_bn_reduce_to_mont(ws->base, ws->cb, nn, mm, ws->tmp);
     mamori_bn_from_bytes(ws->exp, np, h->exp, h->exp_len);
     mamori_bn_mod_exp(ws->x, ws->base, ws->exp, 8 * h->exp_len, mm, ws->table, ws->tmp);
     mamori_bn_reduce_to_mont(ws->base, ws->blind, nn, mm, ws->tmp);
     mamori_bn_from_mont(ws->base, ws->base, mm);
-    mamori_bn_mod_inv(ws->inv, ws->base, mm, ws->tmp);
+    mamori_bn_mod_inv(ws->inv, ws->base, mm, ws->table);
     mamori_bn_mont_mul(h->result, ws->x, ws->inv, mm); /* leaves Montgomery form */
 }
 
@@ -101,14 +106,15 @@ static int rsa_private(rsa_sign_ws_t *ws, const mamori_rsa_private_t *key,
     sig[0] &= (uint8_t)(0xff >> (8 * k - info->bits + 1));
     mamori_bn_from_bytes(ws->blind, nn, sig, k);
     mamori_bn_mont_mul(ws->t, ws->blind, ws->r2n, &mn);
-    mamori_bn_mod_exp_public(ws->f, ws->t, info->e, &mn, ws->tmp);
-    mamori_bn_mont_mul(ws->cb, ws->c, ws->f, &mn);
+    mamori_bn_mod_exp_public(ws->f, ws->t, sig, k, info->e, info->bits, &mn);
+    mamori_bn_mont_mul(ws->t, ws->f, ws->r2n, &mn);
+    mamori_bn_mont_mul(ws->cb, ws->c, ws->t, &mn);
 
     /* q first, so that the Montgomery setup for p remains for Garner. */
-    const crt_half_t half_q = {key->q, key->dq, key->q_len, key->dq_len, ws->q, ws->mq};
-    const crt_half_t half_p = {key->p, key->dp, key->p_len, key->dp_len, ws->p, ws->mp};
-    crt_half(ws, &half_q, nn, &mm);
-    crt_half(ws, &half_p, nn, &mm);
+    const crt_half_t half_q = {key->q, key->dq, key->q_len, key->dq_len, key->p_len, ws->q, ws->mq};
+    const crt_half_t half_p = {key->p, key->dp, key->p_len, key->dp_len, key->q_len, ws->p, ws->mp};
+    crt_half(ws, &half_q, &mn, info->bits, &mm);
+    crt_half(ws, &half_p, &mn, info->bits, &mm);
 
     /* Garner: h = qinv * (m1 - m2) mod p, s = m2 + q * h (§5.1.2 2b). */
     mamori_bn_reduce_to_mont(ws->base, ws->mq, nq, &mm, ws->tmp);
@@ -123,11 +129,10 @@ static int rsa_private(rsa_sign_ws_t *ws, const mamori_rsa_private_t *key,
 
     /* Fault check: s^e mod n must give back c. Branch-free, so a corrupted
      * computation reveals nothing beyond the error code. */
-    mamori_bn_mont_mul(ws->blind, ws->t, ws->r2n, &mn);
-    mamori_bn_mod_exp_public(ws->f, ws->blind, info->e, &mn, ws->tmp);
-    mamori_bn_from_mont(ws->f, ws->f, &mn);
-    uint32_t ok = (uint32_t)mamori_ct_equal(ws->f, ws->c, nn * sizeof ws->c[0]);
     mamori_bn_to_bytes(sig, k, ws->t, nn);
+    mamori_bn_mont_mul(ws->blind, ws->t, ws->r2n, &mn);
+    mamori_bn_mod_exp_public(ws->f, ws->blind, sig, k, info->e, info->bits, &mn);
+    uint32_t ok = (uint32_t)mamori_ct_equal(ws->f, ws->c, nn * sizeof ws->c[0]);
     uint8_t keep = (uint8_t)(0u - ok);
     for (size_t i = 0; i < k; i++)
         sig[i] &= keep;

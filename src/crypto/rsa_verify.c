@@ -41,31 +41,28 @@ int mamori_rsa_pub_info(mamori_rsa_pub_info_t *info, const uint8_t *n, size_t n_
 }
 
 int mamori_rsa_public_op(const mamori_rsa_public_t *key, const uint8_t *sig, size_t sig_len,
-                         uint8_t *em, mamori_rsa_pub_info_t *info)
+                         mamori_limb_t *em, mamori_rsa_pub_info_t *info)
 {
-    mamori_limb_t n[MAMORI_BN_MAX_LIMBS], s[MAMORI_BN_MAX_LIMBS], x[MAMORI_BN_MAX_LIMBS];
-    mamori_limb_t y[2 * MAMORI_BN_MAX_LIMBS];
+    mamori_limb_t n[MAMORI_BN_MAX_LIMBS], y[MAMORI_BN_MAX_LIMBS];
     mamori_bn_mont_t mm;
 
     int rc = mamori_rsa_pub_info(info, key->n, key->n_len, key->e, key->e_len, 1024);
     if (rc != MAMORI_OK)
         return rc;
-    /* §8.1.2 / §8.2.2 step 1: the signature is exactly k bytes. */
-    if (!sig || sig_len != info->n_len)
+    /* §8.1.2 / §8.2.2 step 1: the signature is exactly k bytes; §5.2.2
+     * step 1: the representative must be less than n (both are k bytes,
+     * big-endian, and public). */
+    if (!sig || sig_len != info->n_len || memcmp(sig, info->n, sig_len) >= 0)
         return MAMORI_ERR_BADSIG;
     size_t limbs = MAMORI_BN_LIMBS(info->bits);
     mamori_bn_from_bytes(n, limbs, info->n, info->n_len);
-    mamori_bn_from_bytes(s, limbs, sig, sig_len);
-    /* §5.2.2 step 1: the representative must be less than n. */
-    if (!mamori_bn_lt(s, n, limbs))
-        return MAMORI_ERR_BADSIG;
     /* Everything here is public: no R^2, s goes to Montgomery form by
-     * division steps. */
+     * division steps. em is the accumulator, then receives the result. */
     mamori_bn_mont_init_public(&mm, n, limbs, info->bits, NULL, y);
-    mamori_bn_to_mont_public(x, s, &mm, info->bits, y);
-    mamori_bn_mod_exp_public(s, x, info->e, &mm, y);
-    mamori_bn_from_mont(s, s, &mm);
-    mamori_bn_to_bytes(em, info->n_len, s, limbs);
+    mamori_bn_from_bytes(em, limbs, sig, sig_len);
+    mamori_bn_to_mont_public(em, em, &mm, info->bits, y);
+    mamori_bn_mod_exp_public(y, em, sig, sig_len, info->e, info->bits, &mm);
+    mamori_bn_to_bytes((uint8_t *)em, info->n_len, y, limbs);
     return MAMORI_OK;
 }
 

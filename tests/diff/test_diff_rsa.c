@@ -1,6 +1,6 @@
 /* RSA against OpenSSL libcrypto: OpenSSL's PKCS#1 v1.5 and PSS signatures
  * verify under mamori, mamori's PSS signatures verify under OpenSSL, for the
- * fixed test keys and freshly generated ones (e = 65537 and e = 3), random
+ * fixed test keys and freshly generated ones (e = 65537, 3 and 65539), random
  * messages, SHA-256/384/512 and salt lengths 32/48/64. Fixed seed. */
 #include "check.h"
 #include "mamori/error.h"
@@ -185,7 +185,9 @@ int main(void)
         exercise(pkey, fixed[i]);
         EVP_PKEY_free(pkey);
     }
-    static const unsigned gen[][2] = {{2048, 65537}, {2048, 3}, {3072, 65537}, {2056, 65537}};
+    /* e = 65539 has a set bit between its top and bottom ones. */
+    static const unsigned gen[][2] = {{2048, 65537}, {2048, 3}, {3072, 65537}, {2056, 65537},
+                                      {2048, 65539}};
     for (size_t i = 0; i < sizeof gen / sizeof gen[0]; i++) {
         char label[64];
         EVP_PKEY *pkey = generate(gen[i][0], gen[i][1]);

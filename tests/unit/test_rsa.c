@@ -1,7 +1,9 @@
 /* RSA: Wycheproof PKCS#1 v1.5 and PSS verification, OpenSSL-made known
  * answers for fixed keys (tests/vectors/rsa/), PSS signing, fault detection,
- * argument checks and the RSAPrivateKey parser. */
+ * argument checks, the RSAPrivateKey parser and the blinding's modular
+ * inversion. */
 #include "check.h"
+#include "crypto/bignum.h"
 #include "kv.h"
 #include "mamori/error.h"
 #include "mamori/rsa.h"
@@ -164,6 +166,104 @@ static void check_fault(const mamori_rsa_private_t *key, const uint8_t *der, siz
     CHECK_MEM(sig, zeros, key->n_len);
 }
 
+/* Key fields may carry leading zero bytes. With p one byte longer than q,
+ * q's Montgomery setup cannot use the public modulus (n < q * R fails by
+ * length) and takes the doubling path, p's takes the fast one with one
+ * limb more: the salt-free signature must be the same as with the plain key. */
+static void test_padded_prime(void)
+{
+    uint8_t der[4096], p_padded[MAMORI_RSA_MAX_BYTES + 1], sig[MAMORI_RSA_MAX_BYTES],
+        expect[MAMORI_RSA_MAX_BYTES], digest[32] = {9, 8, 7};
+    size_t der_len = read_file("rsa2048.der", der, sizeof der);
+    mamori_rsa_private_t key, padded;
+    CHECK_EQ(mamori_rsa_private_parse(&key, der, der_len), MAMORI_OK);
+    mamori_rsa_public_t pub = {key.n, key.n_len, key.e, key.e_len};
+    uint32_t seed = 5;
+    CHECK_EQ(mamori_rsa_pss_sign(&key, MAMORI_HASH_SHA256, digest, 0, expect, sizeof expect,
+                                 test_rng, &seed, rsa_work, sizeof rsa_work),
+             MAMORI_OK);
+    padded = key;
+    p_padded[0] = 0;
+    memcpy(p_padded + 1, key.p, key.p_len);
+    padded.p = p_padded;
+    padded.p_len = key.p_len + 1;
+    CHECK_EQ(mamori_rsa_pss_sign(&padded, MAMORI_HASH_SHA256, digest, 0, sig, sizeof sig,
+                                 test_rng, &seed, rsa_work, sizeof rsa_work),
+             MAMORI_OK);
+    CHECK_MEM(sig, expect, key.n_len);
+    CHECK_EQ(mamori_rsa_pss_sign(&padded, MAMORI_HASH_SHA256, digest, 32, sig, sizeof sig,
+                                 test_rng, &seed, rsa_work, sizeof rsa_work),
+             MAMORI_OK);
+    CHECK_EQ(mamori_rsa_pss_verify(&pub, MAMORI_HASH_SHA256, MAMORI_HASH_SHA256, 32, digest, sig,
+                                   key.n_len),
+             MAMORI_OK);
+}
+
+/* x * inv = 1 mod m, checked with two Montgomery multiplications. */
+static int is_inverse(const mamori_limb_t *x, const mamori_limb_t *inv, const mamori_bn_mont_t *mm)
+{
+    mamori_limb_t a[MAMORI_BN_MAX_LIMBS], b[MAMORI_BN_MAX_LIMBS];
+    mamori_bn_mont_mul(a, x, inv, mm);
+    mamori_bn_mont_mul(b, a, mm->r2, mm);
+    int one = b[0] == 1;
+    for (size_t i = 1; i < mm->n; i++)
+        one &= b[i] == 0;
+    return one;
+}
+
+/* Known inverses modulo 2^127 - 1 (2 -> 2^126, 3 -> (2^128 - 1) / 3,
+ * -1 -> -1), then x * x^-1 = 1 modulo the primes of the test keys. */
+static void test_mod_inv(void)
+{
+    static uint8_t tmp_bytes[(8 * MAMORI_BN_MAX_LIMBS + 12) * sizeof(mamori_limb_t)];
+    mamori_limb_t *tmp = (mamori_limb_t *)(void *)tmp_bytes;
+    mamori_limb_t m[MAMORI_BN_MAX_LIMBS], r2[MAMORI_BN_MAX_LIMBS], x[MAMORI_BN_MAX_LIMBS],
+        inv[MAMORI_BN_MAX_LIMBS], want[MAMORI_BN_MAX_LIMBS];
+    mamori_bn_mont_t mm;
+    uint8_t be[16];
+    const size_t n = MAMORI_BN_LIMBS(127);
+    memset(be, 0xff, sizeof be);
+    be[0] = 0x7f;
+    mamori_bn_from_bytes(m, n, be, sizeof be);
+    mamori_bn_mont_init(&mm, m, n, r2, tmp);
+    const struct {
+        uint8_t x, want_fill, want_top; /* want: 16 bytes of want_fill, top byte want_top */
+    } cases[] = {{2, 0x00, 0x40}, {3, 0x55, 0x55}};
+    for (size_t i = 0; i < sizeof cases / sizeof cases[0]; i++) {
+        memset(be, cases[i].want_fill, sizeof be);
+        be[0] = cases[i].want_top;
+        mamori_bn_from_bytes(want, n, be, sizeof be);
+        mamori_bn_from_bytes(x, n, &cases[i].x, 1);
+        mamori_bn_mod_inv(inv, x, &mm, tmp);
+        CHECK_MEM(inv, want, n * sizeof inv[0]);
+    }
+    memset(be, 0xff, sizeof be);
+    be[0] = 0x7f;
+    be[15] = 0xfe;
+    mamori_bn_from_bytes(x, n, be, sizeof be);
+    mamori_bn_mod_inv(inv, x, &mm, tmp);
+    CHECK_MEM(inv, x, n * sizeof inv[0]);
+
+    static const char *const keys[] = {"rsa2048.der", "rsa4096.der"};
+    for (size_t k = 0; k < 2; k++) {
+        uint8_t der[4096];
+        mamori_rsa_private_t key;
+        size_t der_len = read_file(keys[k], der, sizeof der);
+        CHECK_EQ(mamori_rsa_private_parse(&key, der, der_len), MAMORI_OK);
+        const size_t np = (key.p_len + MAMORI_BN_LIMB_BYTES - 1) / MAMORI_BN_LIMB_BYTES;
+        mamori_bn_from_bytes(m, np, key.p, key.p_len);
+        mamori_bn_mont_init(&mm, m, np, r2, tmp);
+        uint32_t seed = 3;
+        for (int it = 0; it < 8; it++) {
+            uint8_t rnd[MAMORI_RSA_MAX_BYTES];
+            test_rng(&seed, rnd, key.p_len - 1);
+            mamori_bn_from_bytes(x, np, rnd, key.p_len - 1); /* below p */
+            mamori_bn_mod_inv(inv, x, &mm, tmp);
+            CHECK(is_inverse(x, inv, &mm));
+        }
+    }
+}
+
 static void test_known_answers(void)
 {
     kv_file_t f;
@@ -321,6 +421,8 @@ int main(void)
 {
     test_wycheproof();
     test_known_answers();
+    test_padded_prime();
+    test_mod_inv();
     test_bad_public_keys();
     test_parser();
     return check_summary("rsa");

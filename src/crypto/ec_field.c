@@ -12,7 +12,6 @@
 
 static inline ec_limb_t lo_of(ec_dlimb_t x) { return (ec_limb_t)x; }
 static inline ec_limb_t hi_of(ec_dlimb_t x) { return (ec_limb_t)(x >> EC_LIMB_BITS); }
-static inline ec_limb_t mask_of(uint32_t ctl) { return (ec_limb_t)0 - (ec_limb_t)ctl; }
 
 /* r = a - b over n limbs; returns the borrow (0 or 1). */
 static ec_limb_t sub_limbs(unsigned n, ec_limb_t *r, const ec_limb_t *a, const ec_limb_t *b)
@@ -38,21 +37,6 @@ static ec_limb_t add_limbs(unsigned n, ec_limb_t *r, const ec_limb_t *a, const e
     return carry;
 }
 
-/* All ones when ctl is 1. The empty asm hides the mask from the optimiser,
- * which may otherwise see that it is all-zero or all-one and turn a masked
- * operation into a branch (clang -O2 did; tests/ct/ct_ecc.c catches it). */
-static inline ec_limb_t opaque_mask(uint32_t ctl)
-{
-#if defined(__GNUC__)
-    ec_limb_t mask = mask_of(ctl);
-    __asm__("" : "+r"(mask));
-    return mask;
-#else
-    volatile ec_limb_t mask = mask_of(ctl);
-    return mask;
-#endif
-}
-
 /* r = (hi:a) - m if that is non-negative, else a; for hi:a < 2m, over n
  * limbs. Two passes (compare, then masked subtract) so no temporary is
  * needed. */
@@ -62,7 +46,7 @@ static inline void reduce_once_n(const ec_mod_t *m, ec_limb_t *r, const ec_limb_
     ec_limb_t borrow = 0;
     for (unsigned i = 0; i < n; i++)
         borrow = (ec_limb_t)(((ec_dlimb_t)a[i] - m->m[i] - borrow) >> (2 * EC_LIMB_BITS - 1));
-    ec_limb_t sub = ~opaque_mask((uint32_t)(borrow & (hi ^ 1)));
+    ec_limb_t sub = ~ec_ct_mask((uint32_t)(borrow & (hi ^ 1)));
     borrow = 0;
     for (unsigned i = 0; i < n; i++) {
         ec_dlimb_t d = (ec_dlimb_t)a[i] - (m->m[i] & sub) - borrow;
@@ -162,10 +146,22 @@ void ec_mod_sub(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, const ec_li
     }
 #endif
     ec_fe_t d, madd;
-    ec_limb_t mask = opaque_mask((uint32_t)sub_limbs(m->n, d, a, b));
+    ec_limb_t mask = ec_ct_mask((uint32_t)sub_limbs(m->n, d, a, b));
     for (unsigned i = 0; i < m->n; i++)
         madd[i] = m->m[i] & mask;
     (void)add_limbs(m->n, r, d, madd);
+}
+
+void ec_mod_half(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a)
+{
+    ec_fe_t madd;
+    ec_limb_t mask = ec_ct_mask((uint32_t)(a[0] & 1));
+    for (unsigned i = 0; i < m->n; i++)
+        madd[i] = m->m[i] & mask;
+    ec_limb_t top = add_limbs(m->n, r, a, madd); /* even, below 2m */
+    for (unsigned i = 0; i + 1 < m->n; i++)
+        r[i] = (r[i] >> 1) | (r[i + 1] << (EC_LIMB_BITS - 1));
+    r[m->n - 1] = (r[m->n - 1] >> 1) | (top << (EC_LIMB_BITS - 1));
 }
 
 void ec_mod_reduce_once(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a)
@@ -190,43 +186,23 @@ void ec_mont_one(const ec_mod_t *m, ec_limb_t *r)
 
 void ec_mont_inv(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a)
 {
-#if EC_P256_FAST
-    if (m->p256) {
-        p256_inv(r, a);
-        return;
-    }
-#endif
-    ec_fe_t acc, exp;
-    const ec_fe_t two = {2};
-    (void)sub_limbs(m->n, exp, m->m, two); /* FIPS 186-4 / Fermat: a^(m-2) */
-    ec_mont_one(m, acc);
 #if EC_LIMB_BITS == 64
-    /* Fixed 4-bit window over the public exponent, with a^1..a^15 kept
-     * (720 B of stack, fine on a host): about 64 multiplications instead of
-     * one per set bit. */
-    ec_fe_t pow[15];
-    memcpy(pow[0], a, sizeof pow[0]);
-    for (unsigned j = 1; j < 15; j++)
-        ec_mont_mul(m, pow[j], pow[j - 1], a);
-    for (unsigned i = m->n * EC_LIMB_BITS; i > 0;) {
-        i -= 4;
-        for (unsigned s = 0; s < 4; s++)
-            ec_mont_sqr(m, acc, acc);
-        unsigned w = (unsigned)(exp[i / EC_LIMB_BITS] >> (i % EC_LIMB_BITS)) & 15;
-        if (w != 0) /* public exponent bits */
-            ec_mont_mul(m, acc, acc, pow[w - 1]);
-    }
-    mamori_zeroize(pow, sizeof pow);
+    ec_inv_divsteps(m, r, a);
 #else
-    ec_fe_t base;
+    /* Fermat, a^(m-2) (FIPS 186-4): square and multiply over the public
+     * exponent, the smallest code for microcontrollers */
+    ec_fe_t acc, exp, base;
+    const ec_fe_t two = {2};
+    (void)sub_limbs(m->n, exp, m->m, two);
+    ec_mont_one(m, acc);
     memcpy(base, a, sizeof base);
     for (unsigned i = m->n * EC_LIMB_BITS; i-- > 0;) {
         ec_mont_sqr(m, acc, acc);
         if ((exp[i / EC_LIMB_BITS] >> (i % EC_LIMB_BITS)) & 1) /* public exponent bit */
             ec_mont_mul(m, acc, acc, base);
     }
-#endif
     memcpy(r, acc, m->n * sizeof(ec_limb_t));
+#endif
 }
 
 uint32_t ec_lt_mod(const ec_mod_t *m, const ec_limb_t *a)
@@ -256,7 +232,7 @@ uint32_t ec_equal(const ec_mod_t *m, const ec_limb_t *a, const ec_limb_t *b)
 
 void ec_cmov(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, uint32_t ctl)
 {
-    ec_limb_t mask = opaque_mask(ctl);
+    ec_limb_t mask = ec_ct_mask(ctl);
     for (unsigned i = 0; i < m->n; i++)
         r[i] ^= mask & (r[i] ^ a[i]);
 }

@@ -62,6 +62,8 @@ void ec_mont_sqr(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a);
 /* r = a + b mod m and r = a - b mod m, for a, b < m. */
 void ec_mod_add(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, const ec_limb_t *b);
 void ec_mod_sub(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, const ec_limb_t *b);
+/* r = a / 2 mod m, for a < m (m odd). */
+void ec_mod_half(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a);
 /* r = a mod m for any a < 2m (one conditional subtraction). */
 void ec_mod_reduce_once(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a);
 /* Into and out of Montgomery form (a < R). */
@@ -69,9 +71,13 @@ void ec_to_mont(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a);
 void ec_from_mont(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a);
 /* r = 1 in Montgomery form (R mod m). */
 void ec_mont_one(const ec_mod_t *m, ec_limb_t *r);
-/* r = a^(m-2) = a^-1 (Fermat), Montgomery in and out; 0 maps to 0. The
- * exponent is public, so only its bits steer the square-and-multiply. */
+/* r = a^-1, Montgomery in and out, constant time; 0 maps to 0. Divsteps
+ * (src/crypto/ec_inv.c) on 64-bit hosts, Fermat's a^(m-2) with 32-bit
+ * limbs. r may alias a. */
 void ec_mont_inv(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a);
+#if EC_LIMB_BITS == 64
+void ec_inv_divsteps(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a);
+#endif
 
 /* 1 if a < m, else 0. */
 uint32_t ec_lt_mod(const ec_mod_t *m, const ec_limb_t *a);
@@ -79,6 +85,22 @@ uint32_t ec_lt_mod(const ec_mod_t *m, const ec_limb_t *a);
 uint32_t ec_is_zero(const ec_mod_t *m, const ec_limb_t *a);
 /* 1 if a == b, else 0. */
 uint32_t ec_equal(const ec_mod_t *m, const ec_limb_t *a, const ec_limb_t *b);
+/* All ones when ctl is 1, zero when ctl is 0. The empty asm hides the mask
+ * from the optimiser, which may otherwise see that it is all-zero or all-one
+ * and turn a masked operation into a branch (clang -O2 did; tests/ct/ct_ecc.c
+ * catches it). */
+static inline ec_limb_t ec_ct_mask(uint32_t ctl)
+{
+    ec_limb_t mask = (ec_limb_t)0 - (ec_limb_t)ctl;
+#if defined(__GNUC__)
+    __asm__("" : "+r"(mask));
+#else
+    volatile ec_limb_t v = mask;
+    mask = v;
+#endif
+    return mask;
+}
+
 /* r = a when ctl is 1, unchanged when ctl is 0. */
 void ec_cmov(const ec_mod_t *m, ec_limb_t *r, const ec_limb_t *a, uint32_t ctl);
 

@@ -1,10 +1,11 @@
 /*
  * Points on the NIST prime curves y^2 = x^3 - 3x + b (FIPS 186-4 D.1.2) in
- * projective coordinates (X:Y:Z), x = X/Z, y = Y/Z, coordinates in
- * Montgomery form. The identity is (0:1:0). Addition uses the complete
- * formulas of Renes, Costello and Batina (ePrint 2015/1060, Algorithms 4
- * and 5); doubling goes through Jacobian coordinates with the identity
- * selected without branching, so no input needs special casing.
+ * Jacobian coordinates (X:Y:Z), x = X/Z^2, y = Y/Z^3, coordinates in
+ * Montgomery form; Z = 0 is the identity. Doubling (dbl-2001-b, a = -3) is
+ * complete on these prime-order curves. The addition formulas (add-1998-cmo-2
+ * and its mixed form, Cohen, Miyaji and Ono 1998) fail only when both inputs
+ * are the same point: the _partial functions select the identity cases
+ * without branching and report that one case.
  */
 #ifndef MAMORI_EC_POINT_H
 #define MAMORI_EC_POINT_H
@@ -57,13 +58,28 @@ static inline size_t ec_curve_bytes(const ec_curve_t *c) { return ec_mod_bytes(&
 
 void ec_point_identity(const ec_curve_t *c, ec_point_t *r);
 void ec_point_generator(const ec_curve_t *c, ec_point_t *r);
-/* r = a + b, r = a + (x, y) with (x, y) affine; r may alias inputs. */
-void ec_point_add(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a, const ec_point_t *b);
-void ec_point_add_affine(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a,
-                         const ec_limb_t *x, const ec_limb_t *y);
+/* r = a + b, r = a + (x, y) with (x, y) affine on the curve, in constant
+ * time; r may alias a or b. Either input may be the identity. Both return 1
+ * (and leave r meaningless) when a == b, not the identity, else 0: the
+ * caller then takes the doubling, or shows that the case cannot occur. */
+uint32_t ec_point_add_partial(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a,
+                              const ec_point_t *b);
+#if MAMORI_EC_GTABLE
+uint32_t ec_point_add_affine_partial(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a,
+                                     const ec_limb_t *x, const ec_limb_t *y);
+#endif
 /* r = 2^n a (n >= 0), complete, constant time for a given n; r may alias
  * a. */
 void ec_point_double_n(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a, unsigned n);
+#if MAMORI_EC_GTABLE
+/* The fixed-base comb's projective coordinates (x = X/Z, y = Y/Z): complete
+ * mixed addition, 2^n-fold doubling and conversion to Jacobian; constant
+ * time, r may alias a. */
+void ec_point_proj_add_affine(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a,
+                              const ec_limb_t *x, const ec_limb_t *y);
+void ec_point_proj_double_n(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a, unsigned n);
+void ec_point_proj_to_jacobian(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a);
+#endif
 /* r = a when ctl is 1. */
 void ec_point_cmov(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a, uint32_t ctl);
 

@@ -125,24 +125,25 @@ static int verify_scalars(const ec_curve_t *c, uint8_t *u1, uint8_t *u2, const u
     return MAMORI_OK;
 }
 
-/* x(R) mod n == r for R = (X:Y:Z) without an inversion: as x < p < 2n,
- * it holds iff x = r or x = r + n (only possible when r + n < p), i.e.
- * X == r' Z mod p for one of those r'. R = identity never matches. Public
- * values only; cand and t are scratch. */
+/* x(R) mod n == r for Jacobian R = (X:Y:Z) without an inversion: as
+ * x < p < 2n, it holds iff x = r or x = r + n (only possible when r + n < p),
+ * i.e. X == r' Z^2 mod p for one of those r'. R = identity never matches.
+ * Public values only; z2 and t are scratch. */
 static int x_matches(const ec_curve_t *c, const ec_point_t *rp, const ec_limb_t *r,
-                     ec_limb_t *cand, ec_limb_t *t)
+                     ec_limb_t *z2, ec_limb_t *t)
 {
     if (ec_is_zero(&c->p, rp->z))
         return 0;
+    ec_mont_sqr(&c->p, z2, rp->z);
     ec_to_mont(&c->p, t, r);
-    ec_mont_mul(&c->p, t, t, rp->z);
+    ec_mont_mul(&c->p, t, t, z2);
     if (ec_equal(&c->p, t, rp->x))
         return 1;
-    ec_mod_add(&c->p, cand, r, c->n.m); /* r + n mod p: below n iff r + n >= p */
-    if (ec_lt_mod(&c->n, cand))
+    ec_mod_add(&c->p, t, r, c->n.m); /* r + n mod p: below n iff r + n >= p */
+    if (ec_lt_mod(&c->n, t))
         return 0;
-    ec_to_mont(&c->p, t, cand);
-    ec_mont_mul(&c->p, t, t, rp->z);
+    ec_to_mont(&c->p, t, t);
+    ec_mont_mul(&c->p, t, t, z2);
     return ec_equal(&c->p, t, rp->x);
 }
 

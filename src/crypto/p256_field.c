@@ -8,8 +8,6 @@
 
 #if EC_P256_FAST
 
-#include "mamori/ct.h"
-
 /* One Montgomery step on t0..t4 and the deferred carry top: adds u p with
  * u = t0. t0 + u (2^64 - 1) = u 2^64 clears t0 and carries u; p's limbs
  * 1..3 are 2^32 - 1, 0 and 2^64 - 2^32 + 1. The carry out of t4 goes to
@@ -150,56 +148,6 @@ void ec_mont_mul4(const ec_mod_t *m, uint64_t *r, const uint64_t *a, const uint6
     r[1] = s1 ^ ((s1 ^ t5) & keep);
     r[2] = s2 ^ ((s2 ^ t6) & keep);
     r[3] = s3 ^ ((s3 ^ t7) & keep);
-}
-
-/* r = a^(2^n) */
-static void sqr_n(uint64_t *r, const uint64_t *a, int n)
-{
-    p256_sqr(r, a);
-    while (--n > 0)
-        p256_sqr(r, r);
-}
-
-/* p - 2 = 2^256 - 2^224 + 2^192 + 2^96 - 3: in 32-bit words, ffffffff
- * 00000001, three zero words, ffffffff ffffffff fffffffd. With xk = a^(2^k - 1)
- * (k ones), the chain builds x32, appends the words, and ends with x30 and
- * the bits 01: 255 squarings and 12 multiplications. */
-void p256_inv(uint64_t *r, const uint64_t *a)
-{
-    uint64_t x2[4], x3[4], x6[4], x12[4], x15[4], x30[4], x32[4], t[4];
-    p256_sqr(t, a);
-    p256_mul(x2, t, a);
-    p256_sqr(t, x2);
-    p256_mul(x3, t, a);
-    sqr_n(t, x3, 3);
-    p256_mul(x6, t, x3);
-    sqr_n(t, x6, 6);
-    p256_mul(x12, t, x6);
-    sqr_n(t, x12, 3);
-    p256_mul(x15, t, x3);
-    sqr_n(t, x15, 15);
-    p256_mul(x30, t, x15);
-    sqr_n(t, x30, 2);
-    p256_mul(x32, t, x2);
-
-    sqr_n(t, x32, 32);
-    p256_mul(t, t, a); /* ffffffff 00000001 */
-    sqr_n(t, t, 128);
-    p256_mul(t, t, x32);
-    sqr_n(t, t, 32);
-    p256_mul(t, t, x32);
-    sqr_n(t, t, 30);
-    p256_mul(t, t, x30);
-    sqr_n(t, t, 2);
-    p256_mul(r, t, a);
-    mamori_zeroize(x2, sizeof x2);
-    mamori_zeroize(x3, sizeof x3);
-    mamori_zeroize(x6, sizeof x6);
-    mamori_zeroize(x12, sizeof x12);
-    mamori_zeroize(x15, sizeof x15);
-    mamori_zeroize(x30, sizeof x30);
-    mamori_zeroize(x32, sizeof x32);
-    mamori_zeroize(t, sizeof t);
 }
 
 #endif

@@ -104,8 +104,6 @@ void p256_mul(uint64_t *r, const uint64_t *a, const uint64_t *b);
 void p256_sqr(uint64_t *r, const uint64_t *a);
 /* ec_mont_mul for any modulus of four 64-bit limbs. */
 void ec_mont_mul4(const ec_mod_t *m, uint64_t *r, const uint64_t *a, const uint64_t *b);
-/* r = a^(p-2) = a^-1 (0 maps to 0), Montgomery in and out. */
-void p256_inv(uint64_t *r, const uint64_t *a);
 #endif
 
 #endif

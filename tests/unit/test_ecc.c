@@ -17,17 +17,29 @@ static void unhex(const char *hex, uint8_t *out, size_t len)
 }
 
 #if MAMORI_EC_GTABLE
-/* Projective a equals affine (x, y) (all Montgomery form). */
+/* Jacobian a equals affine (x, y) (all Montgomery form). */
 static int point_is(const ec_curve_t *c, const ec_point_t *a, const ec_limb_t *x,
                     const ec_limb_t *y)
 {
-    ec_fe_t t;
-    ec_mont_mul(&c->p, t, x, a->z);
+    ec_fe_t t, z2;
+    ec_mont_sqr(&c->p, z2, a->z);
+    ec_mont_mul(&c->p, t, x, z2);
     int ok = ec_equal(&c->p, t, a->x);
-    ec_mont_mul(&c->p, t, y, a->z);
+    ec_mont_mul(&c->p, z2, z2, a->z);
+    ec_mont_mul(&c->p, t, y, z2);
     return ok && ec_equal(&c->p, t, a->y) && !ec_is_zero(&c->p, a->z);
 }
 #endif
+
+/* a + b, complete: the partial sum, or the doubling in its one failing
+ * case (as the library's callers do). */
+static void point_add(const ec_curve_t *c, ec_point_t *r, const ec_point_t *a, const ec_point_t *b)
+{
+    ec_point_t d;
+    ec_point_double_n(c, &d, b, 1);
+    if (ec_point_add_partial(c, r, a, b))
+        *r = d;
+}
 
 /* G is on the curve, n G is the identity, and every table entry is
  * j 16^(4 row) G. */
@@ -46,10 +58,10 @@ static void test_curve_constants(const ec_curve_t *c)
     CHECK(ec_is_zero(&c->p, q.z));
     k[len - 1]--;
     ec_mul(c, &q, k, &g);
-    ec_point_add(c, &q, &q, &g);
+    point_add(c, &q, &q, &g);
     CHECK(ec_is_zero(&c->p, q.z));
     ec_mul_base(c, &q, k);
-    ec_point_add(c, &q, &q, &g);
+    point_add(c, &q, &q, &g);
     CHECK(ec_is_zero(&c->p, q.z));
 
 #if MAMORI_EC_GTABLE
@@ -62,7 +74,7 @@ static void test_curve_constants(const ec_curve_t *c)
         for (size_t j = 0; j < EC_COMB_ENTRIES; j++) {
             const ec_limb_t *e = c->gtable + (row * EC_COMB_ENTRIES + j) * 2 * nl;
             bad += !point_is(c, &q, e, e + nl);
-            ec_point_add(c, &q, &q, &base);
+            point_add(c, &q, &q, &base);
         }
         ec_point_double_n(c, &base, &base, 4 * EC_COMB_WINDOW);
     }
@@ -184,8 +196,8 @@ static void edge_fe(const ec_mod_t *m, ec_limb_t *a, unsigned k, int below_m)
             a[m->n - 1] >>= 1;
 }
 
-/* Montgomery multiplication, squaring, addition, subtraction and inversion
- * modulo every p and n against the reference (a b = R (a*b/R) mod m). */
+/* Montgomery multiplication, squaring, addition, subtraction, halving and
+ * inversion modulo every p and n against the reference (a b = R (a*b/R) mod m). */
 static void test_field(const ec_mod_t *m)
 {
     ref_t rm, rr, ra, rb, rx, ry;
@@ -224,6 +236,11 @@ static void test_field(const ec_mod_t *m)
             ec_mod_sub(m, r, a, b);
             ec_mod_add(m, r2, r, b);
             bad += !ec_lt_mod(m, r) || !ec_equal(m, r2, a);
+            if (j == 0) {
+                ec_mod_half(m, r, a);
+                ec_mod_add(m, r2, r, r);
+                bad += !ec_lt_mod(m, r) || !ec_equal(m, r2, a);
+            }
         }
         edge_fe(m, a, i, 1);
         ec_mont_inv(m, r, a);
@@ -231,6 +248,62 @@ static void test_field(const ec_mod_t *m)
         bad += ec_is_zero(m, a) ? !ec_is_zero(m, r) : !ec_equal(m, r2, one_m);
     }
     CHECK_EQ(bad, 0);
+}
+
+/* k G for k = n + j, j in [-64, 64] (k >= 2^bits skipped): for one j per
+ * window width, the last addition of ec_mul's fixed window meets its
+ * doubling case (k - d = d mod n for the lowest digit d), which only the
+ * complete formula gets right; the comb too. Expected: |j| G, negated for
+ * j < 0. */
+static void test_mul_near_order(const ec_curve_t *c)
+{
+    const size_t len = ec_curve_bytes(c);
+    uint8_t k[EC_MAX_BYTES], s[EC_MAX_BYTES], x1[EC_MAX_BYTES], y1[EC_MAX_BYTES];
+    uint8_t x2[EC_MAX_BYTES], y2[EC_MAX_BYTES], x3[EC_MAX_BYTES], y3[EC_MAX_BYTES];
+    ec_point_t g, want, got, base;
+    ec_fe_t v, jv;
+    unsigned bad = 0, tried = 0;
+    ec_point_generator(c, &g);
+    for (int j = -64; j <= 64; j++) {
+        if (j == 0)
+            continue;
+        memset(jv, 0, sizeof jv);
+        jv[0] = (ec_limb_t)(j < 0 ? -j : j);
+        if (j < 0) { /* k = n - |j| */
+            ec_fe_t zero = {0};
+            ec_mod_sub(&c->n, v, zero, jv);
+        } else { /* k = n + j, skipped when it overflows */
+            ec_fe_t big;
+            memcpy(big, c->n.m, sizeof big);
+            uint64_t carry = jv[0];
+            for (unsigned i = 0; i < c->n.n && carry != 0; i++) {
+                big[i] += (ec_limb_t)carry;
+                carry = big[i] < (ec_limb_t)carry;
+            }
+            if (carry != 0)
+                continue;
+            memcpy(v, big, sizeof v);
+        }
+        ec_to_bytes(&c->n, k, v);
+        ec_to_bytes(&c->n, s, jv);
+        ec_mul(c, &want, s, &g);
+        uint32_t inf = ec_point_to_affine(c, x1, y1, &want);
+        if (j < 0) { /* -P: y = p - y */
+            ec_fe_t t, zero = {0};
+            ec_from_bytes(&c->p, t, y1);
+            ec_mod_sub(&c->p, t, zero, t);
+            ec_to_bytes(&c->p, y1, t);
+        }
+        ec_mul(c, &got, k, &g);
+        bad += inf | ec_point_to_affine(c, x2, y2, &got);
+        ec_mul_base(c, &base, k);
+        bad += ec_point_to_affine(c, x3, y3, &base);
+        bad += memcmp(x1, x2, len) != 0 || memcmp(y1, y2, len) != 0;
+        bad += memcmp(x1, x3, len) != 0 || memcmp(y1, y3, len) != 0;
+        tried++;
+    }
+    CHECK_EQ(bad, 0);
+    CHECK(tried >= 64);
 }
 
 /* ec_mul2_vartime against the constant-time multiplications, including
@@ -292,7 +365,7 @@ static void test_mul2_vartime(const ec_curve_t *c)
         }
         ec_mul_base(c, &want, u1);
         ec_mul(c, &t, u2, &q);
-        ec_point_add(c, &want, &want, &t);
+        point_add(c, &want, &want, &t);
         ec_mul2_vartime(c, &got, u1, u2, &q);
         uint32_t inf1 = ec_point_to_affine(c, x1, y1, &want);
         uint32_t inf2 = ec_point_to_affine(c, x2, y2, &got);
@@ -638,6 +711,8 @@ int main(void)
     test_field(&ec_curve(MAMORI_EC_P384)->n);
     test_mul2_vartime(ec_curve(MAMORI_EC_P256));
     test_mul2_vartime(ec_curve(MAMORI_EC_P384));
+    test_mul_near_order(ec_curve(MAMORI_EC_P256));
+    test_mul_near_order(ec_curve(MAMORI_EC_P384));
     test_rfc6979();
     test_api(MAMORI_EC_P256);
     test_api(MAMORI_EC_P384);

@@ -128,6 +128,7 @@ ops = [
     ("X25519 shared secret", "mamori_x25519", "default"),
     ("X25519 public key", "mamori_x25519_public", "default"),
     ("Ed25519 sign", "mamori_ed25519_sign", "default"),
+    ("Ed25519 sign, expanded key", "mamori_ed25519_sign_key", "default"),
     ("Ed25519 verify", "mamori_ed25519_verify", "default"),
     ("Ed25519 sign, base-point table", "mamori_ed25519_sign", "edtable"),
     ("Ed25519 verify, base-point table", "mamori_ed25519_verify", "edtable"),
@@ -144,6 +145,7 @@ ops = [
     ("RSA-2048 PSS sign", "mamori_rsa_pss_sign", "rsa2048"),
     ("RSA-3072 PSS sign", "mamori_rsa_pss_sign", "rsa3072"),
     ("RSA verify PSS, default max 4096 bits", "mamori_rsa_pss_verify", "default"),
+    ("RSA verify PKCS#1 v1.5, default max 4096 bits", "mamori_rsa_pkcs1_verify", "default"),
     ("RSA PSS sign, default max 4096 bits", "mamori_rsa_pss_sign", "default"),
 ]
 cfg_flags = {"p256": "MAMORI_P384=0", "default": "defaults", "edtable": "MAMORI_ED25519_TABLE=1",

@@ -96,6 +96,31 @@ static uint8_t x_priv[32], x_priv_clamped[32], x_peer[32];
 static uint8_t a_priv[32], a_pub[65], b_priv[32], b_pub[65];
 static uint8_t ref_ecdsa_rs[64], ref_ecdsa_der[80];
 static size_t ref_ecdsa_der_len;
+
+/* NPEER more P-256 key pairs, each with a signature over digest, for the rows
+ * that take a different peer or public key on every call, as every TLS 1.3
+ * handshake brings a fresh ephemeral key share (RFC 8446 §4.2.8). Each
+ * library walks the keys round robin with its own index.
+ * There are many because wolfSSL built with FP_ECC caches the points it
+ * meets and builds a table for a point met twice: its eviction always takes
+ * the first least-used entry, so the other entries of points met once stay,
+ * and their keys are fast from their second round on (about 20% of the calls
+ * with 64 keys, about 1% with 1024). The checks use the first NPEER_CHECKED
+ * keys. */
+#define NPEER 1024
+#define NPEER_CHECKED 64
+static uint8_t peer_pub[NPEER][65], peer_rs[NPEER][64], peer_der[NPEER][80];
+static size_t peer_der_len[NPEER];
+static unsigned peer_i[NLIB];
+
+/* Library l's next peer key index. */
+static unsigned next_peer(int l)
+{
+    unsigned i = peer_i[l];
+    peer_i[l] = (i + 1) % NPEER;
+    return i;
+}
+
 static uint8_t ed_seed[32], ed_pub[32], ref_ed_sig[64];
 static uint8_t rsa_der[2048];
 static size_t rsa_der_len;
@@ -163,6 +188,10 @@ static int m_ecdh(void)
 {
     return mamori_ecdh(MAMORI_EC_P256, small[MAM], a_priv, b_pub, sizeof b_pub);
 }
+static int m_ecdh_fresh(void)
+{
+    return mamori_ecdh(MAMORI_EC_P256, small[MAM], a_priv, peer_pub[next_peer(MAM)], 65);
+}
 static int m_ecdsa_sign(void)
 {
     sig_len[MAM] = 64;
@@ -172,6 +201,11 @@ static int m_ecdsa_sign(void)
 static int m_ecdsa_verify(void)
 {
     return mamori_ecdsa_verify(MAMORI_EC_P256, a_pub, sizeof a_pub, cur_digest, 32, ref_ecdsa_rs);
+}
+static int m_ecdsa_verify_fresh(void)
+{
+    unsigned i = next_peer(MAM);
+    return mamori_ecdsa_verify(MAMORI_EC_P256, peer_pub[i], 65, cur_digest, 32, peer_rs[i]);
 }
 /* Signing with a key expanded once, as the others sign with a loaded key
  * object; m_ed_sign_seed re-derives the key from the seed every time. */
@@ -216,6 +250,7 @@ static EVP_MD_CTX *o_md;
 static const EVP_MD *o_sha256;
 static EVP_CIPHER_CTX *o_gcm, *o_ccp;
 static EVP_PKEY_CTX *o_x25519, *o_ecdh, *o_ecdsa_sign, *o_ecdsa_verify;
+static EVP_PKEY_CTX *o_ecdh_peer[NPEER], *o_ecdsa_verify_peer[NPEER];
 static EVP_MD_CTX *o_ed_sign, *o_ed_verify;
 static EVP_PKEY *o_rsa;
 static EVP_PKEY_CTX *o_pss_sign, *o_pss_verify, *o_pkcs1_verify;
@@ -259,6 +294,10 @@ static int o_ecdh_run(void)
 {
     return o_derive(o_ecdh);
 }
+static int o_ecdh_fresh(void)
+{
+    return o_derive(o_ecdh_peer[next_peer(OSSL)]);
+}
 static int o_ecdsa_sign_run(void)
 {
     size_t n = SIG_MAX;
@@ -272,6 +311,12 @@ static int o_ecdsa_verify_run(void)
     return EVP_PKEY_verify(o_ecdsa_verify, ref_ecdsa_der, ref_ecdsa_der_len, cur_digest, 32) == 1
                ? 0
                : -1;
+}
+static int o_ecdsa_verify_fresh(void)
+{
+    unsigned i = next_peer(OSSL);
+    int ok = EVP_PKEY_verify(o_ecdsa_verify_peer[i], peer_der[i], peer_der_len[i], cur_digest, 32);
+    return ok == 1 ? 0 : -1;
 }
 static int o_ed_sign_run(void)
 {
@@ -378,6 +423,13 @@ static void o_setup(void)
     if (o_ecdsa_sign == NULL || o_ecdsa_verify == NULL ||
         EVP_PKEY_sign_init(o_ecdsa_sign) != 1 || EVP_PKEY_verify_init(o_ecdsa_verify) != 1)
         die("OpenSSL: ECDSA setup failed");
+    for (unsigned i = 0; i < NPEER; i++) {
+        EVP_PKEY *pub = o_ec_key(NULL, peer_pub[i]);
+        o_ecdh_peer[i] = o_derive_ctx(ak, pub);
+        o_ecdsa_verify_peer[i] = EVP_PKEY_CTX_new(pub, NULL);
+        if (o_ecdsa_verify_peer[i] == NULL || EVP_PKEY_verify_init(o_ecdsa_verify_peer[i]) != 1)
+            die("OpenSSL: ECDSA setup failed");
+    }
 
     EVP_PKEY *ek = EVP_PKEY_new_raw_private_key(EVP_PKEY_ED25519, NULL, ed_seed, 32);
     EVP_PKEY *ep = EVP_PKEY_new_raw_public_key(EVP_PKEY_ED25519, NULL, ed_pub, 32);
@@ -417,6 +469,8 @@ static mbedtls_chachapoly_context b_ccp;
 static mbedtls_ecp_group b_g25519, b_g256;
 static mbedtls_mpi b_xd, b_z, b_ad, b_r, b_s, b_ref_r, b_ref_s;
 static mbedtls_ecp_point b_xq, b_aq, b_bq;
+static mbedtls_ecp_point b_peer[NPEER];
+static mbedtls_mpi b_peer_r[NPEER], b_peer_s[NPEER];
 static mbedtls_pk_context b_pk;
 
 static int b_sha256(void)
@@ -447,6 +501,13 @@ static int b_ecdh(void)
         return -1;
     return mbedtls_mpi_write_binary(&b_z, small[MBED], 32);
 }
+static int b_ecdh_fresh(void)
+{
+    if (mbedtls_ecdh_compute_shared(&b_g256, &b_z, &b_peer[next_peer(MBED)], &b_ad,
+                                    mbedtls_ctr_drbg_random, &b_drbg) != 0)
+        return -1;
+    return mbedtls_mpi_write_binary(&b_z, small[MBED], 32);
+}
 static int b_ecdsa_sign(void)
 {
     if (mbedtls_ecdsa_sign_det_ext(&b_g256, &b_r, &b_s, &b_ad, digest, 32, MBEDTLS_MD_SHA256,
@@ -460,6 +521,11 @@ static int b_ecdsa_sign(void)
 static int b_ecdsa_verify(void)
 {
     return mbedtls_ecdsa_verify(&b_g256, cur_digest, 32, &b_aq, &b_ref_r, &b_ref_s);
+}
+static int b_ecdsa_verify_fresh(void)
+{
+    unsigned i = next_peer(MBED);
+    return mbedtls_ecdsa_verify(&b_g256, cur_digest, 32, &b_peer[i], &b_peer_r[i], &b_peer_s[i]);
 }
 static int b_rsa_pkcs1_verify(void)
 {
@@ -512,6 +578,15 @@ static void b_setup(void)
         mbedtls_mpi_read_binary(&b_ref_r, ref_ecdsa_rs, 32) != 0 ||
         mbedtls_mpi_read_binary(&b_ref_s, ref_ecdsa_rs + 32, 32) != 0)
         die("Mbed TLS: P-256 setup failed");
+    for (unsigned i = 0; i < NPEER; i++) {
+        mbedtls_ecp_point_init(&b_peer[i]);
+        mbedtls_mpi_init(&b_peer_r[i]);
+        mbedtls_mpi_init(&b_peer_s[i]);
+        if (mbedtls_ecp_point_read_binary(&b_g256, &b_peer[i], peer_pub[i], 65) != 0 ||
+            mbedtls_mpi_read_binary(&b_peer_r[i], peer_rs[i], 32) != 0 ||
+            mbedtls_mpi_read_binary(&b_peer_s[i], peer_rs[i] + 32, 32) != 0)
+            die("Mbed TLS: P-256 peer key setup failed");
+    }
 
     mbedtls_pk_init(&b_pk);
     if (mbedtls_pk_parse_key(&b_pk, rsa_der, rsa_der_len, NULL, 0) != 0 ||
@@ -528,6 +603,7 @@ static wc_Sha256 w_sha;
 static Aes w_aes;
 static curve25519_key w_xk, w_xp;
 static ecc_key w_ak, w_apub, w_bpub;
+static ecc_key w_peer[NPEER];
 static ed25519_key w_ek, w_epub;
 static RsaKey w_rsa;
 
@@ -555,6 +631,11 @@ static int w_ecdh(void)
     word32 n = 32;
     return wc_ecc_shared_secret(&w_ak, &w_bpub, small[WOLF], &n);
 }
+static int w_ecdh_fresh(void)
+{
+    word32 n = 32;
+    return wc_ecc_shared_secret(&w_ak, &w_peer[next_peer(WOLF)], small[WOLF], &n);
+}
 static int w_ecdsa_sign(void)
 {
     word32 n = SIG_MAX;
@@ -567,6 +648,14 @@ static int w_ecdsa_verify(void)
     int res = 0;
     int rc = wc_ecc_verify_hash(ref_ecdsa_der, (word32)ref_ecdsa_der_len, cur_digest, 32, &res,
                                 &w_apub);
+    return rc == 0 && res == 1 ? 0 : -1;
+}
+static int w_ecdsa_verify_fresh(void)
+{
+    unsigned i = next_peer(WOLF);
+    int res = 0;
+    int rc = wc_ecc_verify_hash(peer_der[i], (word32)peer_der_len[i], cur_digest, 32, &res,
+                                &w_peer[i]);
     return rc == 0 && res == 1 ? 0 : -1;
 }
 static int w_ed_sign(void)
@@ -621,6 +710,10 @@ static void w_setup(void)
         wc_ecc_import_x963_ex(b_pub, 65, &w_bpub, ECC_SECP256R1) != 0 ||
         wc_ecc_set_rng(&w_ak, &w_rng) != 0)
         die("wolfSSL: P-256 setup failed");
+    for (unsigned i = 0; i < NPEER; i++)
+        if (wc_ecc_init(&w_peer[i]) != 0 ||
+            wc_ecc_import_x963_ex(peer_pub[i], 65, &w_peer[i], ECC_SECP256R1) != 0)
+            die("wolfSSL: P-256 peer key setup failed");
     if (wc_ed25519_init(&w_ek) != 0 || wc_ed25519_init(&w_epub) != 0 ||
         wc_ed25519_import_private_key(ed_seed, 32, ed_pub, 32, &w_ek) != 0 ||
         wc_ed25519_import_public(ed_pub, 32, &w_epub) != 0)
@@ -672,6 +765,15 @@ static void m_setup(void)
         mamori_ecdsa_sig_to_der(MAMORI_EC_P256, ref_ecdsa_der, sizeof ref_ecdsa_der,
                                 &ref_ecdsa_der_len, ref_ecdsa_rs) != 0)
         die("mamori: reference ECDSA signature failed");
+    for (unsigned i = 0; i < NPEER; i++) {
+        uint8_t priv[32];
+        if (mamori_ec_keygen(MAMORI_EC_P256, priv, peer_pub[i], mamori_drbg_generate, &m_drbg) !=
+                0 ||
+            mamori_ecdsa_sign(MAMORI_EC_P256, peer_rs[i], priv, digest, 32, NULL, NULL) != 0 ||
+            mamori_ecdsa_sig_to_der(MAMORI_EC_P256, peer_der[i], sizeof peer_der[i],
+                                    &peer_der_len[i], peer_rs[i]) != 0)
+            die("mamori: P-256 peer key %u failed", i);
+    }
 
     fill(ed_seed, 32);
     if (mamori_ed25519_public(ed_pub, ed_seed) != 0 ||
@@ -703,6 +805,8 @@ enum check_kind {
     ED_SIGN,     /* sig[] equals the reference (Ed25519 is deterministic) */
     PSS_SIGN,    /* sig[] verifies with OpenSSL */
     VERIFY,      /* accepts the reference, rejects it under another digest/message */
+    SAME_SMALL_PEERS, /* SAME_SMALL with each of the first NPEER_CHECKED peer keys */
+    VERIFY_PEERS,     /* VERIFY with each of them and its signature */
 };
 
 typedef struct {
@@ -710,7 +814,7 @@ typedef struct {
     double bytes;     /* per operation for MB/s; 0 for ops/s */
     int public_key;   /* for the 3x-of-OpenSSL target */
     enum check_kind check;
-    size_t small_len; /* for SAME_SMALL */
+    size_t small_len; /* for SAME_SMALL and SAME_SMALL_PEERS */
     op_fn fn[NLIB];
     const char *na[NLIB]; /* why a NULL fn is missing */
 } row_t;
@@ -742,7 +846,20 @@ static row_t rows[] = {
      {m_chachapoly_seal, o_chachapoly_seal, b_chachapoly_seal, w_chachapoly_seal},
      {0}},
     {"X25519 shared secret", 0, 1, SAME_SMALL, 32, {m_x25519, o_x25519_run, b_x25519, w_x25519}, {0}},
-    {"P-256 ECDH shared secret", 0, 1, SAME_SMALL, 32, {m_ecdh, o_ecdh_run, b_ecdh, w_ecdh}, {0}},
+    {"P-256 ECDH shared secret, same peer key",
+     0,
+     1,
+     SAME_SMALL,
+     32,
+     {m_ecdh, o_ecdh_run, b_ecdh, w_ecdh},
+     {0}},
+    {"P-256 ECDH, fresh peer key each call",
+     0,
+     1,
+     SAME_SMALL_PEERS,
+     32,
+     {m_ecdh_fresh, o_ecdh_fresh, b_ecdh_fresh, w_ecdh_fresh},
+     {0}},
     {"ECDSA P-256 sign",
      0,
      1,
@@ -750,12 +867,19 @@ static row_t rows[] = {
      0,
      {m_ecdsa_sign, o_ecdsa_sign_run, b_ecdsa_sign, w_ecdsa_sign},
      {0}},
-    {"ECDSA P-256 verify",
+    {"ECDSA P-256 verify, same public key",
      0,
      1,
      VERIFY,
      0,
      {m_ecdsa_verify, o_ecdsa_verify_run, b_ecdsa_verify, w_ecdsa_verify},
+     {0}},
+    {"ECDSA P-256 verify, a different public key each call",
+     0,
+     1,
+     VERIFY_PEERS,
+     0,
+     {m_ecdsa_verify_fresh, o_ecdsa_verify_fresh, b_ecdsa_verify_fresh, w_ecdsa_verify_fresh},
      {0}},
     {"Ed25519 sign (128 B)",
      0,
@@ -802,52 +926,75 @@ static row_t rows[] = {
 };
 #define NROWS (sizeof rows / sizeof rows[0])
 
+static int rotates_keys(const row_t *r)
+{
+    return r->check == SAME_SMALL_PEERS || r->check == VERIFY_PEERS;
+}
+
+static _Noreturn void check_failed(const row_t *r, int l, unsigned k, const char *what)
+{
+    if (rotates_keys(r))
+        die("%s: %s %s with peer key %u", r->name, lib_name[l], what, k);
+    die("%s: %s %s", r->name, lib_name[l], what);
+}
+
+/* Checks library l's result, with peer key k if the row rotates keys. */
+static void check_one(const row_t *r, int l, unsigned k)
+{
+    peer_i[l] = k;
+    cur_digest = digest;
+    if (r->fn[l]() != 0)
+        check_failed(r, l, k, "failed");
+    int bad = 0;
+    switch (r->check) {
+    case SAME_SMALL:
+    case SAME_SMALL_PEERS:
+        bad = l != MAM && memcmp(small[l], small[MAM], r->small_len) != 0;
+        break;
+    case SAME_AEAD:
+        bad = l != MAM && (memcmp(out[l], out[MAM], BULK) != 0 ||
+                           memcmp(tag[l], tag[MAM], 16) != 0);
+        break;
+    case ECDSA_SIGN: {
+        uint8_t der[80];
+        size_t der_len = sig_len[l];
+        if (l == MAM || l == MBED) { /* raw r|s */
+            bad = mamori_ecdsa_sig_to_der(MAMORI_EC_P256, der, sizeof der, &der_len, sig[l]) != 0;
+        } else {
+            if (der_len > sizeof der)
+                die("%s: %s signature too long", r->name, lib_name[l]);
+            memcpy(der, sig[l], der_len);
+        }
+        bad = bad || o_ecdsa_check(der, der_len) != 0;
+        break;
+    }
+    case ED_SIGN:
+        bad = sig_len[l] != 64 || memcmp(sig[l], ref_ed_sig, 64) != 0;
+        break;
+    case PSS_SIGN:
+        bad = sig_len[l] != RSA_LEN ||
+              EVP_PKEY_verify(o_pss_verify, sig[l], RSA_LEN, digest, 32) != 1;
+        break;
+    case VERIFY:
+    case VERIFY_PEERS:
+        peer_i[l] = k; /* the same key and signature */
+        cur_digest = bad_digest;
+        bad = r->fn[l]() == 0; /* must reject */
+        cur_digest = digest;
+        break;
+    }
+    if (bad)
+        check_failed(r, l, k, "gave a wrong result");
+}
+
+/* The rows that rotate keys are checked with NPEER_CHECKED of them. */
 static void check_row(const row_t *r)
 {
-    for (int l = 0; l < NLIB; l++) {
-        if (r->fn[l] == NULL)
-            continue;
-        cur_digest = digest;
-        if (r->fn[l]() != 0)
-            die("%s: %s failed", r->name, lib_name[l]);
-        int bad = 0;
-        switch (r->check) {
-        case SAME_SMALL:
-            bad = l != MAM && memcmp(small[l], small[MAM], r->small_len) != 0;
-            break;
-        case SAME_AEAD:
-            bad = l != MAM && (memcmp(out[l], out[MAM], BULK) != 0 ||
-                               memcmp(tag[l], tag[MAM], 16) != 0);
-            break;
-        case ECDSA_SIGN: {
-            uint8_t der[80];
-            size_t der_len = sig_len[l];
-            if (l == MAM || l == MBED) { /* raw r|s */
-                bad = mamori_ecdsa_sig_to_der(MAMORI_EC_P256, der, sizeof der, &der_len, sig[l]) != 0;
-            } else {
-                if (der_len > sizeof der)
-                    die("%s: %s signature too long", r->name, lib_name[l]);
-                memcpy(der, sig[l], der_len);
-            }
-            bad = bad || o_ecdsa_check(der, der_len) != 0;
-            break;
-        }
-        case ED_SIGN:
-            bad = sig_len[l] != 64 || memcmp(sig[l], ref_ed_sig, 64) != 0;
-            break;
-        case PSS_SIGN:
-            bad = sig_len[l] != RSA_LEN ||
-                  EVP_PKEY_verify(o_pss_verify, sig[l], RSA_LEN, digest, 32) != 1;
-            break;
-        case VERIFY:
-            cur_digest = bad_digest;
-            bad = r->fn[l]() == 0; /* must reject */
-            cur_digest = digest;
-            break;
-        }
-        if (bad)
-            die("%s: %s gave a wrong result", r->name, lib_name[l]);
-    }
+    unsigned keys = rotates_keys(r) ? NPEER_CHECKED : 1;
+    for (unsigned k = 0; k < keys; k++)
+        for (int l = 0; l < NLIB; l++)
+            if (r->fn[l] != NULL)
+                check_one(r, l, k);
 }
 
 /* ---------------------------------------------------------------------- */

@@ -76,7 +76,7 @@ for kind in p256 sec1 ed25519 rsa; do
     if [ "$kind" = p256 ]; then
         out=$(in_ns timeout 60 python3 "$WORK/echo1mb.py" "$WORK/ca.pem" "$NODE_IP" "$WORK/1mb" 2>&1 || true)
         if [ "$out" = "TLSv1.3 TLS_AES_256_GCM_SHA384 1048576 True" ] || grep -q "TLSv1.3 .* 1048576 True" <<<"$out"; then
-            ok "1 MB echoed intact ($out)"; else not_ok "1 MB echo: $out"; fi
+            ok "1 MB echoed intact ($out)"; else not_ok "1 MB echo: $out"; tail -5 "$WORK/node.out"; fi
         in_ns timeout 5 curl -sS -v --http0.9 --max-time 3 --cacert "$WORK/ca.pem" \
             "https://$NODE_IP:$PORT/" >"$WORK/curl.out" 2>"$WORK/curl.err" || true
         if grep -q "GET / HTTP/1.1" "$WORK/curl.out" && grep -q "TLSv1.3" "$WORK/curl.err" &&

@@ -3,7 +3,8 @@
  *
  * Keys of 16, 24 or 32 bytes. The implementation is bitsliced: no lookup
  * table is indexed by key or data, so timing does not depend on secrets.
- * Several blocks are encrypted per pass (4 on 64-bit hosts, 2 on 32-bit).
+ * Several blocks are encrypted per pass (4 on 64-bit hosts, 8 where the
+ * compiler's vector extensions allow, 2 on 32-bit).
  */
 #ifndef MAMORI_AES_H
 #define MAMORI_AES_H

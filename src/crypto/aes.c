@@ -14,6 +14,15 @@
  * round (about 300 bytes smaller on a Cortex-M4). The default is 1 on
  * ARMv6-M/v7-M/v7E-M and whenever the compiler optimises for size, 0
  * elsewhere; define it to override.
+ *
+ * MAMORI_AES_VEC 1 makes the state word a pair of words, a GCC/Clang vector
+ * (SSE2 or NEON code, no intrinsics): every step above is a bitwise or shift
+ * operation, so it runs unchanged on each word of the pair, each holding its
+ * own 4 blocks, and a pass encrypts 8 blocks. The default is 1 on
+ * little-endian 64-bit hosts with MAMORI_AES_SMALL 0 and a compiler that
+ * has __builtin_shufflevector (Clang, GCC 12+); 0 elsewhere, and the plain
+ * word is used. On x86-64 with the baseline SSE2 it gives about 2x the CTR
+ * speed of the plain word; pairs of pairs (AVX2 width) were slower there.
  */
 #include "mamori/aes.h"
 
@@ -37,9 +46,30 @@
 
 #include <string.h>
 
+#ifndef MAMORI_AES_VEC
+#if !MAMORI_AES_SMALL && UINTPTR_MAX > 0xffffffffu && \
+    (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)) && \
+    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+#define MAMORI_AES_VEC 1
+#else
+#define MAMORI_AES_VEC 0
+#endif
+#endif
+
 typedef mamori_aes_word_t aes_word_t;
 
+/* state_t: the word, or two of them side by side (MAMORI_AES_VEC). */
+#if MAMORI_AES_VEC
+typedef aes_word_t state_t __attribute__((vector_size(2 * sizeof(aes_word_t))));
+#define STATE_WORDS 2
+#else
+typedef aes_word_t state_t;
+#define STATE_WORDS 1
+#endif
+
+/* Blocks per word, and per state word. */
 #define AES_LANES (sizeof(aes_word_t) / 2)
+#define AES_BLOCKS (AES_LANES * STATE_WORDS)
 #define WORD_BITS (8 * sizeof(aes_word_t))
 
 /* A byte pattern repeated over the word. */
@@ -58,11 +88,9 @@ static void put_le32(uint8_t *p, uint32_t v)
     p[3] = (uint8_t)(v >> 24);
 }
 
-static inline aes_word_t rotr(aes_word_t x, unsigned n) { return (x >> n) | (x << (WORD_BITS - n)); }
-
-static inline void swap_move(aes_word_t *a, aes_word_t *b, aes_word_t mask, unsigned shift)
+static inline void swap_move(state_t *a, state_t *b, aes_word_t mask, unsigned shift)
 {
-    aes_word_t t = ((*a >> shift) ^ *b) & mask;
+    state_t t = ((*a >> shift) ^ *b) & mask;
     *b ^= t;
     *a ^= t << shift;
 }
@@ -70,7 +98,7 @@ static inline void swap_move(aes_word_t *a, aes_word_t *b, aes_word_t mask, unsi
 /* Transposes the 8x8 bit matrix formed by byte i of each of the 8 words, for
  * every byte position i: afterwards bit 8i + j of word b is bit b of byte i
  * of word j. Its own inverse. */
-static inline void transpose(aes_word_t x[8])
+static inline void transpose(state_t x[8])
 {
     swap_move(&x[0], &x[1], REP8(0x55), 1);
     swap_move(&x[2], &x[3], REP8(0x55), 1);
@@ -86,7 +114,71 @@ static inline void transpose(aes_word_t x[8])
     swap_move(&x[3], &x[7], REP8(0x0f), 4);
 }
 
-#if UINTPTR_MAX > 0xffffffffu
+#if MAMORI_AES_VEC
+/* 8 blocks, block 4j + k as block k of element j (layout of the 4-block
+ * case below). On a little-endian host a block is two 64-bit halves: lo
+ * holds columns 0 and 1, hi columns 2 and 3. Word k of element j must
+ * interleave the bytes of columns 0 and 2 of block 4j + k (even bytes
+ * column 0), word 4 + k those of columns 1 and 3: the half-words are paired
+ * up, then spread by two delta swaps. */
+static inline state_t interleave(state_t x)
+{
+    state_t t = ((x >> 16) ^ x) & 0x00000000ffff0000u;
+    x ^= t ^ (t << 16);
+    t = ((x >> 8) ^ x) & 0x0000ff000000ff00u;
+    return x ^ t ^ (t << 8);
+}
+
+static inline state_t deinterleave(state_t x)
+{
+    state_t t = ((x >> 8) ^ x) & 0x0000ff000000ff00u;
+    x ^= t ^ (t << 8);
+    t = ((x >> 16) ^ x) & 0x00000000ffff0000u;
+    return x ^ t ^ (t << 16);
+}
+
+static void load_blocks(state_t q[8], const uint8_t *in, size_t n)
+{
+    uint8_t pad[16 * AES_BLOCKS];
+    const aes_word_t low = 0xffffffffu;
+    if (n < AES_BLOCKS) {
+        memset(pad, 0, sizeof pad);
+        memcpy(pad, in, 16 * n);
+        in = pad;
+    }
+    for (unsigned k = 0; k < 4; k++) {
+        state_t a, b;
+        memcpy(&a, in + 16 * k, 16);
+        memcpy(&b, in + 16 * (4 + k), 16);
+        state_t lo = __builtin_shufflevector(a, b, 0, 2), hi = __builtin_shufflevector(a, b, 1, 3);
+        q[k] = interleave((lo & low) | (hi << 32));
+        q[4 + k] = interleave((lo >> 32) | (hi & ~low));
+    }
+    if (in == pad)
+        mamori_zeroize(pad, sizeof pad);
+    transpose(q);
+}
+
+static void store_blocks(uint8_t *out, state_t q[8], size_t n)
+{
+    uint8_t pad[16 * AES_BLOCKS];
+    uint8_t *to = n < AES_BLOCKS ? pad : out;
+    const aes_word_t low = 0xffffffffu;
+    transpose(q);
+    for (unsigned k = 0; k < 4; k++) {
+        state_t even = deinterleave(q[k]), odd = deinterleave(q[4 + k]);
+        state_t lo = (even & low) | (odd << 32), hi = (even >> 32) | (odd & ~low);
+        state_t a = __builtin_shufflevector(lo, hi, 0, 2);
+        state_t b = __builtin_shufflevector(lo, hi, 1, 3);
+        memcpy(to + 16 * k, &a, 16);
+        memcpy(to + 16 * (4 + k), &b, 16);
+    }
+    if (to == pad) {
+        memcpy(out, pad, 16 * n);
+        mamori_zeroize(pad, sizeof pad);
+    }
+}
+#elif UINTPTR_MAX > 0xffffffffu
 /* 4 blocks: byte (r, c) of block k must reach bit 16r + 4c + k, i.e. byte
  * 2r + c/2 of word 4(c%2) + k before the transpose. Word 4(c%2) + k thus
  * interleaves the bytes of columns c%2 (even bytes) and c%2 + 2 (odd). */
@@ -104,7 +196,7 @@ static inline uint32_t gather_bytes(aes_word_t x)
     return (uint32_t)(x | (x >> 16));
 }
 
-static void load_blocks(aes_word_t q[8], const uint8_t *in, size_t n)
+static void load_blocks(state_t q[8], const uint8_t *in, size_t n)
 {
     memset(q, 0, 8 * sizeof q[0]);
     for (size_t k = 0; k < n; k++) {
@@ -115,7 +207,7 @@ static void load_blocks(aes_word_t q[8], const uint8_t *in, size_t n)
     transpose(q);
 }
 
-static void store_blocks(uint8_t *out, aes_word_t q[8], size_t n)
+static void store_blocks(uint8_t *out, state_t q[8], size_t n)
 {
     transpose(q);
     for (size_t k = 0; k < n; k++) {
@@ -129,7 +221,7 @@ static void store_blocks(uint8_t *out, aes_word_t q[8], size_t n)
 #else
 /* 2 blocks: byte (r, c) of block k must reach bit 8r + 2c + k, i.e. byte r
  * of word 2c + k before the transpose: word 2c + k is simply column c. */
-static void load_blocks(aes_word_t q[8], const uint8_t *in, size_t n)
+static void load_blocks(state_t q[8], const uint8_t *in, size_t n)
 {
     memset(q, 0, 8 * sizeof q[0]);
     for (size_t k = 0; k < n; k++)
@@ -138,7 +230,7 @@ static void load_blocks(aes_word_t q[8], const uint8_t *in, size_t n)
     transpose(q);
 }
 
-static void store_blocks(uint8_t *out, aes_word_t q[8], size_t n)
+static void store_blocks(uint8_t *out, state_t q[8], size_t n)
 {
     transpose(q);
     for (size_t k = 0; k < n; k++)
@@ -150,47 +242,47 @@ static void store_blocks(uint8_t *out, aes_word_t q[8], size_t n)
 /* SubBytes on every byte at once: the 113-gate circuit of Boyar and Peralta
  * ("A depth-16 circuit for the AES S-box", 2011). u0 is the most significant
  * bit, so u0 = q[7] ... u7 = q[0]. */
-static inline void sub_bytes(aes_word_t q[8])
+static inline void sub_bytes(state_t q[8])
 {
-    aes_word_t u0 = q[7], u1 = q[6], u2 = q[5], u3 = q[4];
-    aes_word_t u4 = q[3], u5 = q[2], u6 = q[1], u7 = q[0];
+    state_t u0 = q[7], u1 = q[6], u2 = q[5], u3 = q[4];
+    state_t u4 = q[3], u5 = q[2], u6 = q[1], u7 = q[0];
 
     /* Top linear layer. */
-    aes_word_t t1 = u0 ^ u3, t2 = u0 ^ u5, t3 = u0 ^ u6, t4 = u3 ^ u5;
-    aes_word_t t5 = u4 ^ u6, t6 = t1 ^ t5, t7 = u1 ^ u2, t8 = u7 ^ t6;
-    aes_word_t t9 = u7 ^ t7, t10 = t6 ^ t7, t11 = u1 ^ u5, t12 = u2 ^ u5;
-    aes_word_t t13 = t3 ^ t4, t14 = t6 ^ t11, t15 = t5 ^ t11, t16 = t5 ^ t12;
-    aes_word_t t17 = t9 ^ t16, t18 = u3 ^ u7, t19 = t7 ^ t18, t20 = t1 ^ t19;
-    aes_word_t t21 = u6 ^ u7, t22 = t7 ^ t21, t23 = t2 ^ t22, t24 = t2 ^ t10;
-    aes_word_t t25 = t20 ^ t17, t26 = t3 ^ t16, t27 = t1 ^ t12;
+    state_t t1 = u0 ^ u3, t2 = u0 ^ u5, t3 = u0 ^ u6, t4 = u3 ^ u5;
+    state_t t5 = u4 ^ u6, t6 = t1 ^ t5, t7 = u1 ^ u2, t8 = u7 ^ t6;
+    state_t t9 = u7 ^ t7, t10 = t6 ^ t7, t11 = u1 ^ u5, t12 = u2 ^ u5;
+    state_t t13 = t3 ^ t4, t14 = t6 ^ t11, t15 = t5 ^ t11, t16 = t5 ^ t12;
+    state_t t17 = t9 ^ t16, t18 = u3 ^ u7, t19 = t7 ^ t18, t20 = t1 ^ t19;
+    state_t t21 = u6 ^ u7, t22 = t7 ^ t21, t23 = t2 ^ t22, t24 = t2 ^ t10;
+    state_t t25 = t20 ^ t17, t26 = t3 ^ t16, t27 = t1 ^ t12;
 
     /* Shared non-linear middle: inversion in GF(2^8). */
-    aes_word_t m1 = t13 & t6, m2 = t23 & t8, m3 = t14 ^ m1, m4 = t19 & u7;
-    aes_word_t m5 = m4 ^ m1, m6 = t3 & t16, m7 = t22 & t9, m8 = t26 ^ m6;
-    aes_word_t m9 = t20 & t17, m10 = m9 ^ m6, m11 = t1 & t15, m12 = t4 & t27;
-    aes_word_t m13 = m12 ^ m11, m14 = t2 & t10, m15 = m14 ^ m11, m16 = m3 ^ m2;
-    aes_word_t m17 = m5 ^ t24, m18 = m8 ^ m7, m19 = m10 ^ m15, m20 = m16 ^ m13;
-    aes_word_t m21 = m17 ^ m15, m22 = m18 ^ m13, m23 = m19 ^ t25, m24 = m22 ^ m23;
-    aes_word_t m25 = m22 & m20, m26 = m21 ^ m25, m27 = m20 ^ m21, m28 = m23 ^ m25;
-    aes_word_t m29 = m28 & m27, m30 = m26 & m24, m31 = m20 & m23, m32 = m27 & m31;
-    aes_word_t m33 = m27 ^ m25, m34 = m21 & m22, m35 = m24 & m34, m36 = m24 ^ m25;
-    aes_word_t m37 = m21 ^ m29, m38 = m32 ^ m33, m39 = m23 ^ m30, m40 = m35 ^ m36;
-    aes_word_t m41 = m38 ^ m40, m42 = m37 ^ m39, m43 = m37 ^ m38, m44 = m39 ^ m40;
-    aes_word_t m45 = m42 ^ m41, m46 = m44 & t6, m47 = m40 & t8, m48 = m39 & u7;
-    aes_word_t m49 = m43 & t16, m50 = m38 & t9, m51 = m37 & t17, m52 = m42 & t15;
-    aes_word_t m53 = m45 & t27, m54 = m41 & t10, m55 = m44 & t13, m56 = m40 & t23;
-    aes_word_t m57 = m39 & t19, m58 = m43 & t3, m59 = m38 & t22, m60 = m37 & t20;
-    aes_word_t m61 = m42 & t1, m62 = m45 & t4, m63 = m41 & t2;
+    state_t m1 = t13 & t6, m2 = t23 & t8, m3 = t14 ^ m1, m4 = t19 & u7;
+    state_t m5 = m4 ^ m1, m6 = t3 & t16, m7 = t22 & t9, m8 = t26 ^ m6;
+    state_t m9 = t20 & t17, m10 = m9 ^ m6, m11 = t1 & t15, m12 = t4 & t27;
+    state_t m13 = m12 ^ m11, m14 = t2 & t10, m15 = m14 ^ m11, m16 = m3 ^ m2;
+    state_t m17 = m5 ^ t24, m18 = m8 ^ m7, m19 = m10 ^ m15, m20 = m16 ^ m13;
+    state_t m21 = m17 ^ m15, m22 = m18 ^ m13, m23 = m19 ^ t25, m24 = m22 ^ m23;
+    state_t m25 = m22 & m20, m26 = m21 ^ m25, m27 = m20 ^ m21, m28 = m23 ^ m25;
+    state_t m29 = m28 & m27, m30 = m26 & m24, m31 = m20 & m23, m32 = m27 & m31;
+    state_t m33 = m27 ^ m25, m34 = m21 & m22, m35 = m24 & m34, m36 = m24 ^ m25;
+    state_t m37 = m21 ^ m29, m38 = m32 ^ m33, m39 = m23 ^ m30, m40 = m35 ^ m36;
+    state_t m41 = m38 ^ m40, m42 = m37 ^ m39, m43 = m37 ^ m38, m44 = m39 ^ m40;
+    state_t m45 = m42 ^ m41, m46 = m44 & t6, m47 = m40 & t8, m48 = m39 & u7;
+    state_t m49 = m43 & t16, m50 = m38 & t9, m51 = m37 & t17, m52 = m42 & t15;
+    state_t m53 = m45 & t27, m54 = m41 & t10, m55 = m44 & t13, m56 = m40 & t23;
+    state_t m57 = m39 & t19, m58 = m43 & t3, m59 = m38 & t22, m60 = m37 & t20;
+    state_t m61 = m42 & t1, m62 = m45 & t4, m63 = m41 & t2;
 
     /* Bottom linear layer, including the affine map. */
-    aes_word_t l0 = m61 ^ m62, l1 = m50 ^ m56, l2 = m46 ^ m48, l3 = m47 ^ m55;
-    aes_word_t l4 = m54 ^ m58, l5 = m49 ^ m61, l6 = m62 ^ l5, l7 = m46 ^ l3;
-    aes_word_t l8 = m51 ^ m59, l9 = m52 ^ m53, l10 = m53 ^ l4, l11 = m60 ^ l2;
-    aes_word_t l12 = m48 ^ m51, l13 = m50 ^ l0, l14 = m52 ^ m61, l15 = m55 ^ l1;
-    aes_word_t l16 = m56 ^ l0, l17 = m57 ^ l1, l18 = m58 ^ l8, l19 = m63 ^ l4;
-    aes_word_t l20 = l0 ^ l1, l21 = l1 ^ l7, l22 = l3 ^ l12, l23 = l18 ^ l2;
-    aes_word_t l24 = l15 ^ l9, l25 = l6 ^ l10, l26 = l7 ^ l9, l27 = l8 ^ l10;
-    aes_word_t l28 = l11 ^ l14, l29 = l11 ^ l17;
+    state_t l0 = m61 ^ m62, l1 = m50 ^ m56, l2 = m46 ^ m48, l3 = m47 ^ m55;
+    state_t l4 = m54 ^ m58, l5 = m49 ^ m61, l6 = m62 ^ l5, l7 = m46 ^ l3;
+    state_t l8 = m51 ^ m59, l9 = m52 ^ m53, l10 = m53 ^ l4, l11 = m60 ^ l2;
+    state_t l12 = m48 ^ m51, l13 = m50 ^ l0, l14 = m52 ^ m61, l15 = m55 ^ l1;
+    state_t l16 = m56 ^ l0, l17 = m57 ^ l1, l18 = m58 ^ l8, l19 = m63 ^ l4;
+    state_t l20 = l0 ^ l1, l21 = l1 ^ l7, l22 = l3 ^ l12, l23 = l18 ^ l2;
+    state_t l24 = l15 ^ l9, l25 = l6 ^ l10, l26 = l7 ^ l9, l27 = l8 ^ l10;
+    state_t l28 = l11 ^ l14, l29 = l11 ^ l17;
 
     q[7] = l6 ^ l24;
     q[6] = ~(l16 ^ l26);
@@ -204,7 +296,7 @@ static inline void sub_bytes(aes_word_t q[8])
 
 /* Rotates right by s bits, within its segment, every row segment selected
  * by the mask rows (whole segments); other rows pass unchanged. */
-static inline aes_word_t rotr_rows(aes_word_t x, aes_word_t rows, unsigned s)
+static inline state_t rotr_rows(state_t x, aes_word_t rows, unsigned s)
 {
     const unsigned seg = 4 * AES_LANES;
     const aes_word_t each_seg = (aes_word_t)~(aes_word_t)0 / (((aes_word_t)1 << seg) - 1);
@@ -215,7 +307,7 @@ static inline aes_word_t rotr_rows(aes_word_t x, aes_word_t rows, unsigned s)
 /* Row r rotates left by r columns (FIPS 197 5.1.2): within its segment,
  * row r moves right by r*B bits, done as B bits for rows 1 and 3, then 2B
  * bits for rows 2 and 3. */
-static inline aes_word_t shift_rows_word(aes_word_t x)
+static inline state_t shift_rows_word(state_t x)
 {
     const unsigned b = AES_LANES, seg = 4 * AES_LANES;
     const aes_word_t row = ((aes_word_t)1 << seg) - 1;
@@ -225,7 +317,28 @@ static inline aes_word_t shift_rows_word(aes_word_t x)
 
 /* x with every row replaced by the row dr below it, rotated left by dc
  * columns: the value at (r, c) becomes the one at (r + dr, c + dc). */
-static inline aes_word_t row_col(aes_word_t x, unsigned dr, unsigned dc)
+#if MAMORI_AES_VEC
+/* Here row r of element j is the 16-bit element 4j + r (little-endian), so
+ * rows move by a shuffle of 16-bit elements (one or two SSE2 instructions)
+ * and columns by 16-bit shifts that need no masks. dr is 1 or 2. */
+typedef uint16_t rows_t __attribute__((vector_size(sizeof(state_t))));
+
+static inline state_t row_col(state_t x, unsigned dr, unsigned dc)
+{
+    const unsigned s = (dc % 4) * AES_LANES;
+    rows_t v = (rows_t)x;
+    if (dr == 1)
+        v = __builtin_shufflevector(v, v, 1, 2, 3, 0, 5, 6, 7, 4);
+    else
+        v = __builtin_shufflevector(v, v, 2, 3, 0, 1, 6, 7, 4, 5);
+    if (s != 0)
+        v = (v >> s) | (v << (16 - s));
+    return (state_t)v;
+}
+#else
+static inline state_t rotr(state_t x, unsigned n) { return (x >> n) | (x << (WORD_BITS - n)); }
+
+static inline state_t row_col(state_t x, unsigned dr, unsigned dc)
 {
     const unsigned seg = 4 * AES_LANES, s = (dc % 4) * AES_LANES;
     const aes_word_t each_seg = (aes_word_t)~(aes_word_t)0 / (((aes_word_t)1 << seg) - 1);
@@ -235,6 +348,7 @@ static inline aes_word_t row_col(aes_word_t x, unsigned dr, unsigned dc)
     const aes_word_t lo = (((aes_word_t)1 << (seg - s)) - 1) * each_seg;
     return ((x >> s) & lo) | ((x << (seg - s)) & ~lo);
 }
+#endif
 
 /* MixColumns (FIPS 197 5.1.3) on a state whose last i ShiftRows were
  * skipped ("fixslicing", Adomnicai and Peyrin, 2020): the true state holds
@@ -243,13 +357,13 @@ static inline aes_word_t row_col(aes_word_t x, unsigned dr, unsigned dc)
  * out = 2a + 3b + c + d is computed as 2(a + b) + b + (c + d), with c + d
  * the sum a + b taken 2 rows and 2i columns on. Doubling in GF(2^8) moves
  * each plane up one bit and folds bit 7 back in at bits 0, 1, 3 and 4. */
-static inline void mix_columns(aes_word_t q[8], unsigned i)
+static inline void mix_columns(state_t q[8], unsigned i)
 {
-    aes_word_t b0 = row_col(q[0], 1, i), b1 = row_col(q[1], 1, i), b2 = row_col(q[2], 1, i);
-    aes_word_t b3 = row_col(q[3], 1, i), b4 = row_col(q[4], 1, i), b5 = row_col(q[5], 1, i);
-    aes_word_t b6 = row_col(q[6], 1, i), b7 = row_col(q[7], 1, i);
-    aes_word_t t0 = q[0] ^ b0, t1 = q[1] ^ b1, t2 = q[2] ^ b2, t3 = q[3] ^ b3;
-    aes_word_t t4 = q[4] ^ b4, t5 = q[5] ^ b5, t6 = q[6] ^ b6, t7 = q[7] ^ b7;
+    state_t b0 = row_col(q[0], 1, i), b1 = row_col(q[1], 1, i), b2 = row_col(q[2], 1, i);
+    state_t b3 = row_col(q[3], 1, i), b4 = row_col(q[4], 1, i), b5 = row_col(q[5], 1, i);
+    state_t b6 = row_col(q[6], 1, i), b7 = row_col(q[7], 1, i);
+    state_t t0 = q[0] ^ b0, t1 = q[1] ^ b1, t2 = q[2] ^ b2, t3 = q[3] ^ b3;
+    state_t t4 = q[4] ^ b4, t5 = q[5] ^ b5, t6 = q[6] ^ b6, t7 = q[7] ^ b7;
     q[0] = t7 ^ b0 ^ row_col(t0, 2, 2 * i);
     q[1] = t0 ^ t7 ^ b1 ^ row_col(t1, 2, 2 * i);
     q[2] = t1 ^ b2 ^ row_col(t2, 2, 2 * i);
@@ -260,7 +374,7 @@ static inline void mix_columns(aes_word_t q[8], unsigned i)
     q[7] = t6 ^ b7 ^ row_col(t7, 2, 2 * i);
 }
 
-static void shift_rows(aes_word_t q[8], unsigned times)
+static void shift_rows(state_t q[8], unsigned times)
 {
     for (unsigned n = 0; n < times; n++)
         for (unsigned k = 0; k < 8; k++)
@@ -271,7 +385,7 @@ static void shift_rows(aes_word_t q[8], unsigned times)
  * MixColumns works on a state r ShiftRows behind, its round key was moved
  * back as many (mamori_aes_init), and the missing rounds % 4 ShiftRows are
  * applied once at the end. */
-static void encrypt_bitsliced(const mamori_aes_ctx_t *ctx, aes_word_t q[8])
+static void encrypt_bitsliced(const mamori_aes_ctx_t *ctx, state_t q[8])
 {
     const aes_word_t *rk = ctx->round_keys;
     for (unsigned k = 0; k < 8; k++)
@@ -309,7 +423,7 @@ static void encrypt_bitsliced(const mamori_aes_ctx_t *ctx, aes_word_t q[8])
 static uint32_t sub_word(uint32_t w)
 {
     uint8_t block[16] = {0};
-    aes_word_t q[8];
+    state_t q[8];
     put_le32(block, w);
     load_blocks(q, block, 1);
     sub_bytes(q);
@@ -344,17 +458,28 @@ int mamori_aes_init(mamori_aes_ctx_t *ctx, const uint8_t *key, size_t key_len)
         w[i] = w[i - nk] ^ t;
     }
 
-    /* Bitsliced round keys: the round key loaded into every block lane. */
+    /* Bitsliced round keys: the round key loaded into every block lane (of
+     * one word: encrypt_bitsliced applies it to every element), less the
+     * ShiftRows the state will lack (encrypt_bitsliced; ShiftRows^4 is the
+     * identity). */
     uint8_t copies[16 * AES_LANES];
     for (unsigned r = 0; r <= ctx->rounds; r++) {
         for (unsigned k = 0; k < AES_LANES; k++)
             for (unsigned c = 0; c < 4; c++)
                 put_le32(copies + 16 * k + 4 * c, w[4 * r + c]);
+#if MAMORI_AES_VEC
+        state_t rk[8];
+        load_blocks(rk, copies, AES_LANES);
+        if (!MAMORI_AES_SMALL)
+            shift_rows(rk, (4 - r % 4) % 4);
+        for (unsigned k = 0; k < 8; k++)
+            ctx->round_keys[8 * r + k] = rk[k][0];
+        mamori_zeroize(rk, sizeof rk);
+#else
         load_blocks(ctx->round_keys + 8 * r, copies, AES_LANES);
-        /* Undo the ShiftRows the state will lack (encrypt_bitsliced):
-         * ShiftRows^4 is the identity. */
         if (!MAMORI_AES_SMALL)
             shift_rows(ctx->round_keys + 8 * r, (4 - r % 4) % 4);
+#endif
     }
     mamori_zeroize(copies, sizeof copies);
     mamori_zeroize(w, sizeof w);
@@ -363,9 +488,9 @@ int mamori_aes_init(mamori_aes_ctx_t *ctx, const uint8_t *key, size_t key_len)
     return MAMORI_OK;
 }
 
-/* Encrypts nblocks (at most AES_LANES) blocks of buf in place, through the
+/* Encrypts nblocks (at most AES_BLOCKS) blocks of buf in place, through the
  * hardware backend when one takes the key; q is scratch. */
-static void encrypt_blocks(const mamori_aes_ctx_t *ctx, aes_word_t q[8], uint8_t *buf,
+static void encrypt_blocks(const mamori_aes_ctx_t *ctx, state_t q[8], uint8_t *buf,
                            size_t nblocks)
 {
     const mamori_crypto_backend_t *be = mamori_crypto_backend();
@@ -379,7 +504,7 @@ static void encrypt_blocks(const mamori_aes_ctx_t *ctx, aes_word_t q[8], uint8_t
 
 void mamori_aes_encrypt_block(const mamori_aes_ctx_t *ctx, const uint8_t in[16], uint8_t out[16])
 {
-    aes_word_t q[8];
+    state_t q[8];
     memmove(out, in, 16);
     encrypt_blocks(ctx, q, out, 1);
     mamori_zeroize(q, sizeof q);
@@ -390,15 +515,15 @@ void mamori_aes_encrypt_block(const mamori_aes_ctx_t *ctx, const uint8_t in[16],
 static void ctr32_stream(const mamori_aes_ctx_t *ctx, uint8_t ctr[16], const uint8_t *in,
                          uint8_t *out, size_t len, int masked, uint8_t keep)
 {
-    uint8_t ks[16 * AES_LANES];
-    aes_word_t q[8];
+    uint8_t ks[16 * AES_BLOCKS];
+    state_t q[8];
     uint32_t count = ((uint32_t)ctr[12] << 24) | ((uint32_t)ctr[13] << 16) |
                      ((uint32_t)ctr[14] << 8) | ctr[15];
     while (len > 0) {
         size_t n = len < sizeof ks ? len : sizeof ks;
         /* Always a full set of lanes: the counter may be secret (GCM with a
          * hashed IV), so no loop bound may be derived from it. */
-        for (uint32_t k = 0; k < AES_LANES; k++) {
+        for (uint32_t k = 0; k < AES_BLOCKS; k++) {
             uint32_t c = count + k;
             memcpy(ks + 16 * k, ctr, 12);
             ks[16 * k + 12] = (uint8_t)(c >> 24);
@@ -406,7 +531,7 @@ static void ctr32_stream(const mamori_aes_ctx_t *ctx, uint8_t ctr[16], const uin
             ks[16 * k + 14] = (uint8_t)(c >> 8);
             ks[16 * k + 15] = (uint8_t)c;
         }
-        encrypt_blocks(ctx, q, ks, AES_LANES);
+        encrypt_blocks(ctx, q, ks, AES_BLOCKS);
         count += (uint32_t)((n + 15) / 16);
         if (masked) {
             for (size_t i = 0; i < n; i++)

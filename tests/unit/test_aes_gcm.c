@@ -49,6 +49,67 @@ static void test_fips197(void)
     CHECK_EQ(mamori_aes_init(&aes, key, 20), MAMORI_ERR_INVAL);
 }
 
+/* block with bytes 12..15 set to the big-endian counter c. */
+static void set_counter(uint8_t block[16], uint32_t c)
+{
+    block[12] = (uint8_t)(c >> 24);
+    block[13] = (uint8_t)(c >> 16);
+    block[14] = (uint8_t)(c >> 8);
+    block[15] = (uint8_t)c;
+}
+
+/* CTR against the one-block path over every length up to 3 passes of the
+ * widest batch (8 blocks) and past it, starting at counter 1 and 5 blocks
+ * before the 32-bit counter wraps (inc32, SP 800-38D 6.2), in one call, in
+ * place and in calls of whole blocks: every lane of a batch, the wrap inside
+ * one, and a batch cut short must all give E(K, ctr_i) xor P_i. */
+static void test_ctr_lengths(void)
+{
+    static const uint32_t starts[] = {1, 0xfffffffbu};
+    enum { MAX = 25 * 16 + 9 };
+    uint8_t key[16], in[MAX], want[MAX], out[MAX], start[16], ctr[16], end[16];
+    mamori_aes_ctx_t aes;
+    for (size_t i = 0; i < sizeof key; i++)
+        key[i] = (uint8_t)(0xa5 ^ (i * 29));
+    for (size_t i = 0; i < MAX; i++)
+        in[i] = (uint8_t)(i * 7 + 3);
+    for (size_t i = 0; i < 12; i++)
+        start[i] = (uint8_t)(0x3c + i);
+    CHECK_EQ(mamori_aes_init(&aes, key, sizeof key), MAMORI_OK);
+    for (size_t s = 0; s < sizeof starts / sizeof starts[0]; s++) {
+        set_counter(start, starts[s]);
+        for (size_t b = 0; b * 16 < MAX; b++) {
+            uint8_t block[16], ks[16];
+            memcpy(block, start, 16);
+            set_counter(block, starts[s] + (uint32_t)b);
+            mamori_aes_encrypt_block(&aes, block, ks);
+            for (size_t i = 16 * b; i < 16 * b + 16 && i < MAX; i++)
+                want[i] = in[i] ^ ks[i % 16];
+        }
+        for (size_t len = 0; len <= MAX; len++) {
+            memcpy(end, start, 16);
+            set_counter(end, starts[s] + (uint32_t)((len + 15) / 16));
+            memcpy(ctr, start, 16);
+            mamori_aes_ctr32(&aes, ctr, in, out, len);
+            CHECK_MEM(out, want, len);
+            CHECK_MEM(ctr, end, 16);
+            memcpy(ctr, start, 16);
+            memcpy(out, in, len);
+            mamori_aes_ctr32(&aes, ctr, out, out, len);
+            CHECK_MEM(out, want, len);
+        }
+        for (size_t step = 16; step <= 160; step += 48) {
+            memcpy(ctr, start, 16);
+            for (size_t off = 0; off < MAX; off += step) {
+                size_t n = MAX - off < step ? MAX - off : step;
+                mamori_aes_ctr32(&aes, ctr, in + off, out + off, n);
+            }
+            CHECK_MEM(out, want, MAX);
+        }
+    }
+    mamori_aes_wipe(&aes);
+}
+
 /* Seals and opens one case, copying and in place, and checks that a
  * corrupted message is rejected without releasing plaintext. */
 static void run_gcm(const uint8_t *key, size_t key_len, const uint8_t *iv, size_t iv_len,
@@ -228,6 +289,7 @@ static void test_backend(void)
 int main(void)
 {
     test_fips197();
+    test_ctr_lengths();
     test_gcm_spec();
     test_gcm_limits();
     test_backend();

@@ -8,6 +8,20 @@
 #include <stddef.h>
 #include <stdint.h>
 
+/* Hides the value of x, an unsigned integer lvalue of at most 64 bits,
+ * from the optimiser (an empty asm that may change it; elsewhere a trip
+ * through a volatile), so that a mask made from a secret cannot be turned
+ * back into a branch on that secret; clang -O2 did so in masked selects. */
+#if defined(__GNUC__)
+#define MAMORI_CT_BARRIER(x) __asm__("" : "+r"(x))
+#else
+#define MAMORI_CT_BARRIER(x)                                                                       \
+    do {                                                                                           \
+        volatile uint64_t barrier_ = (x);                                                          \
+        (x) = barrier_;                                                                            \
+    } while (0)
+#endif
+
 /* 1 if a and b hold the same n bytes, else 0; time depends only on n. */
 int mamori_ct_equal(const void *a, const void *b, size_t n);
 /* Overwrites n bytes with zeros in a way the compiler may not elide. */

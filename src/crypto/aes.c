@@ -40,6 +40,7 @@
 #endif
 
 #include "aes_ctr.h"
+#include "stream_xor.h"
 #include "mamori/crypto_backend.h"
 #include "mamori/ct.h"
 #include "mamori/error.h"
@@ -533,13 +534,7 @@ static void ctr32_stream(const mamori_aes_ctx_t *ctx, uint8_t ctr[16], const uin
         }
         encrypt_blocks(ctx, q, ks, AES_BLOCKS);
         count += (uint32_t)((n + 15) / 16);
-        if (masked) {
-            for (size_t i = 0; i < n; i++)
-                out[i] ^= keep & (out[i] ^ in[i] ^ ks[i]);
-        } else {
-            for (size_t i = 0; i < n; i++)
-                out[i] = in[i] ^ ks[i];
-        }
+        stream_xor(out, in, ks, n, masked, keep);
         in += n;
         out += n;
         len -= n;

@@ -16,9 +16,7 @@
 static inline uint64_t mask64(uint64_t bit)
 {
     uint64_t mask = (uint64_t)0 - bit;
-#if defined(__GNUC__)
-    __asm__("" : "+r"(mask));
-#endif
+    MAMORI_CT_BARRIER(mask);
     return mask;
 }
 

@@ -4,6 +4,7 @@
 #define MAMORI_CRYPTO_BIGNUM_LIMB_H
 
 #include "crypto/bignum.h"
+#include "mamori/ct.h"
 
 #define LB MAMORI_BN_LIMB_BITS
 
@@ -13,9 +14,7 @@
 static inline mamori_limb_t mask_of(mamori_limb_t bit)
 {
     mamori_limb_t mask = (mamori_limb_t)0 - bit;
-#if defined(__GNUC__)
-    __asm__("" : "+r"(mask));
-#endif
+    MAMORI_CT_BARRIER(mask);
     return mask;
 }
 

@@ -6,6 +6,7 @@
 #if MAMORI_CHACHAPOLY
 
 #include "chacha20.h"
+#include "stream_xor.h"
 #include "mamori/ct.h"
 
 static uint32_t get_le32(const uint8_t *p)
@@ -70,13 +71,7 @@ static void chacha20_stream(const uint8_t key[32], const uint8_t nonce[12], uint
         size_t n = len < 64 ? len : 64;
         chacha20_block(state, x, ks);
         state[12]++;
-        if (masked) {
-            for (size_t i = 0; i < n; i++)
-                out[i] ^= keep & (out[i] ^ in[i] ^ ks[i]);
-        } else {
-            for (size_t i = 0; i < n; i++)
-                out[i] = in[i] ^ ks[i];
-        }
+        stream_xor(out, in, ks, n, masked, keep);
         in += n;
         out += n;
         len -= n;

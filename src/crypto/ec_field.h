@@ -11,6 +11,7 @@
 #include <stdint.h>
 
 #include "mamori/config.h"
+#include "mamori/ct.h"
 
 /* 64-bit limbs where the compiler has a 128-bit product, else 32-bit limbs
  * (Cortex-M4: UMULL/UMAAL). Define MAMORI_EC_LIMB32 to force 32-bit. */
@@ -92,12 +93,7 @@ uint32_t ec_equal(const ec_mod_t *m, const ec_limb_t *a, const ec_limb_t *b);
 static inline ec_limb_t ec_ct_mask(uint32_t ctl)
 {
     ec_limb_t mask = (ec_limb_t)0 - (ec_limb_t)ctl;
-#if defined(__GNUC__)
-    __asm__("" : "+r"(mask));
-#else
-    volatile ec_limb_t v = mask;
-    mask = v;
-#endif
+    MAMORI_CT_BARRIER(mask);
     return mask;
 }
 

@@ -17,6 +17,8 @@
 
 #include <stdint.h>
 
+#include "mamori/ct.h"
+
 #if defined(__SIZEOF_INT128__) && !defined(MAMORI_F25519_RADIX32)
 #define F25519_LIMBS 5
 typedef uint64_t f25519_limb_t;
@@ -33,9 +35,7 @@ typedef struct {
  * select of inlined code into a branch on it. */
 static inline f25519_limb_t f25519_opaque(f25519_limb_t x)
 {
-#if defined(__GNUC__)
-    __asm__("" : "+r"(x));
-#endif
+    MAMORI_CT_BARRIER(x);
     return x;
 }
 

@@ -23,9 +23,7 @@ typedef unsigned __int128 p256_u128;
  * select into a branch on it (clang does for the generic code). */
 static inline uint64_t p256_opaque(uint64_t x)
 {
-#if defined(__GNUC__)
-    __asm__("" : "+r"(x));
-#endif
+    MAMORI_CT_BARRIER(x);
     return x;
 }
 

@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
 # Installs the Debian 12 packages the build and the test suite need, if any
-# are missing. Needs root (or sudo) only when something must be installed.
+# are missing; with arguments, only those packages. Needs root (or sudo) only
+# when something must be installed.
 set -euo pipefail
 packages=(
     cmake make gcc clang libclang-rt-14-dev python3          # build, sanitizers, libFuzzer
@@ -10,6 +11,7 @@ packages=(
     dnsmasq-base chrony                                      # DHCP, DNS and NTP peers for interop
     gnutls-bin curl                                          # TLS peers for interop
 )
+[ $# -eq 0 ] || packages=("$@")
 missing=()
 for p in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "install ok installed" || missing+=("$p")

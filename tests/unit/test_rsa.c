@@ -24,6 +24,11 @@ static mamori_hash_id_t hash_by_name(const char *name)
     return (mamori_hash_id_t)0;
 }
 
+static int not_implemented_hash(const char *name)
+{
+    return !strcmp(name, "SHA-1") || !strcmp(name, "SHA-224");
+}
+
 /* Deterministic byte stream for salts and blinding in tests. */
 static int test_rng(void *ctx, void *out, size_t len)
 {
@@ -61,6 +66,11 @@ static void run_wycheproof(const char *file, int pss, tally_t *t)
         mamori_hash_id_t mgf = pss ? hash_by_name(kv_get(&f, "group.mgfSha")) : hash;
         const char *result = kv_get(&f, "result");
         if (!hash || !mgf) {
+            /* Only SHA-1 and SHA-224 are outside the implemented set
+             * (rsa_pss_misc_test pairs every hash with every MGF hash);
+             * any other unknown name is a test or vector error. */
+            CHECK(not_implemented_hash(kv_get(&f, "group.sha")) ||
+                  not_implemented_hash(kv_get(&f, "group.mgfSha")));
             t->skipped++;
             continue;
         }
@@ -123,7 +133,8 @@ static void test_wycheproof(void)
     printf("wycheproof pkcs1: %u valid accepted, %u invalid rejected, %u acceptable rejected, "
            "%u acceptable accepted\n",
            t1.valid, t1.invalid, t1.acceptable_rejected, t1.acceptable_accepted);
-    printf("wycheproof pss: %u valid accepted, %u invalid rejected, %u skipped-unsupported hash\n",
+    printf("wycheproof pss: %u valid accepted, %u invalid rejected, %u not run: SHA-1 or "
+           "SHA-224 (not implemented)\n",
            t2.valid, t2.invalid, t2.skipped);
     CHECK(t1.valid > 0 && t1.invalid > 0 && t2.valid > 0 && t2.invalid > 0);
 }

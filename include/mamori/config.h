@@ -172,6 +172,12 @@
 #ifndef MAMORI_P384
 #define MAMORI_P384 1
 #endif
+#ifndef MAMORI_EC_PREPARED /* prepared public keys for repeated verify/ECDH (ecc.h) */
+#define MAMORI_EC_PREPARED 1
+#endif
+#ifndef MAMORI_EC_PREPARED_MAX_BITS /* largest curve a prepared key holds: 256 or 384 */
+#define MAMORI_EC_PREPARED_MAX_BITS 256
+#endif
 #ifndef MAMORI_RSA
 #define MAMORI_RSA 1
 #endif

@@ -167,14 +167,14 @@ static void lookup_affine(ec_limb_t *xy, const ec_limb_t *row, unsigned nl, uint
         scan_row(xy, row, 2 * nl, mag);
 }
 
-/* Comb over the precomputed table: digit i = 4 row + col multiplies
- * 2^(w (4 row + col)) G, so k G = sum_col 2^(w col) sum_row d[4 row + col]
- * T[row] with T[row] = 2^(4 w row) G, evaluated by Horner's rule in col:
+/* Comb over a precomputed table: digit i = 4 row + col multiplies
+ * 2^(w (4 row + col)) P, so k P = sum_col 2^(w col) sum_row d[4 row + col]
+ * T[row] with T[row] = 2^(4 w row) P, evaluated by Horner's rule in col:
  * 3 w doublings and one mixed addition per digit. The partial sums can
  * equal the next term for some k (they wrap around n), so the additions
  * are complete: projective ones (ec_point.h), cheaper than the Jacobian
  * addition with its doubling case. */
-void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k)
+EC_SHARED void comb(const ec_curve_t *c, ec_point_t *r, const uint8_t *k, const ec_limb_t *table)
 {
     const unsigned nl = c->p.n;
     ec_point_t q, t;
@@ -189,7 +189,7 @@ void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k)
             ec_point_proj_double_n(c, &q, &q, EC_COMB_WINDOW);
         for (size_t row = 0; 4 * row + col < nd; row++) {
             uint32_t neg, mag = digit_abs(d[4 * row + col], &neg);
-            lookup_affine(xy, c->gtable + row * EC_COMB_ENTRIES * 2 * nl, nl, mag);
+            lookup_affine(xy, table + row * EC_COMB_ENTRIES * 2 * nl, nl, mag);
             cond_negate_y(c, xy + nl, neg);
             ec_point_proj_add_affine(c, &t, &q, xy, xy + nl);
             ec_point_cmov(c, &q, &t, 1u ^ mamori_ct_is_zero32(mag));
@@ -200,6 +200,16 @@ void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k)
     mamori_zeroize(&t, sizeof t);
     mamori_zeroize(xy, sizeof xy);
     mamori_zeroize(d, sizeof d);
+}
+
+void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k)
+{
+    comb(c, r, k, c->gtable);
+}
+
+void ec_mul_comb(const ec_curve_t *c, ec_point_t *r, const uint8_t *k, const ec_limb_t *table)
+{
+    comb(c, r, k, table);
 }
 #else
 void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k)
@@ -307,11 +317,11 @@ static void add_multiple(const ec_curve_t *c, ec_point_t *q, ec_point_t *t, int 
 }
 
 #if MAMORI_EC_GTABLE
-/* q += digit G from the table's first row (j G at j - 1) */
-static void add_g(const ec_curve_t *c, ec_point_t *q, int digit)
+/* q += digit P from a comb table row (j P at j - 1), digit nonzero */
+EC_SHARED void add_row_entry(const ec_curve_t *c, ec_point_t *q, const ec_limb_t *row, int digit)
 {
     const unsigned nl = c->p.n;
-    const ec_limb_t *e = c->gtable + (size_t)((digit < 0 ? -digit : digit) - 1) * 2 * nl;
+    const ec_limb_t *e = row + (size_t)((digit < 0 ? -digit : digit) - 1) * 2 * nl;
     ec_fe_t y;
     memcpy(y, e + nl, nl * sizeof(ec_limb_t));
     if (digit < 0)
@@ -353,7 +363,7 @@ void ec_mul2_vartime(const ec_curve_t *c, ec_point_t *r, const uint8_t *u1, cons
         int dg = vt_digit(d, i, 0), da = vt_digit(d, i, 1);
         if (dg != 0) {
 #if MAMORI_EC_GTABLE
-            add_g(c, &q, dg);
+            add_row_entry(c, &q, c->gtable, dg);
 #else
             add_multiple(c, &q, tg, dg);
 #endif
@@ -364,5 +374,31 @@ void ec_mul2_vartime(const ec_curve_t *c, ec_point_t *r, const uint8_t *u1, cons
     }
     ec_point_double_n(c, r, &q, pending);
 }
+
+#if MAMORI_EC_GTABLE
+/* Both combs in ec_mul_comb's evaluation order, sharing one chain of 3 w
+ * doublings; zero digits are skipped, and the Jacobian mixed additions
+ * take the doubling in their one failing case. */
+void ec_mul2_comb_vartime(const ec_curve_t *c, ec_point_t *r, const uint8_t *u1,
+                          const uint8_t *u2, const ec_limb_t *table)
+{
+    const size_t row_len = (size_t)EC_COMB_ENTRIES * 2 * c->p.n;
+    int8_t d1[EC_COMB_DIGITS(EC_MAX_BITS)], d2[EC_COMB_DIGITS(EC_MAX_BITS)];
+    const size_t nd = recode(c, d1, u1, EC_COMB_WINDOW);
+    (void)recode(c, d2, u2, EC_COMB_WINDOW);
+
+    ec_point_identity(c, r);
+    for (size_t col = 4; col-- > 0;) {
+        if (col != 3)
+            ec_point_double_n(c, r, r, EC_COMB_WINDOW);
+        for (size_t row = 0; 4 * row + col < nd; row++) {
+            if (d1[4 * row + col] != 0)
+                add_row_entry(c, r, c->gtable + row * row_len, d1[4 * row + col]);
+            if (d2[4 * row + col] != 0)
+                add_row_entry(c, r, table + row * row_len, d2[4 * row + col]);
+        }
+    }
+}
+#endif
 
 #endif

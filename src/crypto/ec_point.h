@@ -99,9 +99,24 @@ uint32_t ec_scalar_valid(const ec_curve_t *c, const uint8_t *k);
 void ec_mul(const ec_curve_t *c, ec_point_t *r, const uint8_t *k, const ec_point_t *a);
 /* r = k*G in constant time. */
 void ec_mul_base(const ec_curve_t *c, ec_point_t *r, const uint8_t *k);
+#if MAMORI_EC_GTABLE
+/* r = k*P in constant time for a big-endian scalar k below 2^bits, from
+ * P's comb table (the layout of ec_curve_t.gtable with P for G). */
+void ec_mul_comb(const ec_curve_t *c, ec_point_t *r, const uint8_t *k, const ec_limb_t *table);
+/* r = u1*G + u2*P from P's comb table, in VARIABLE time: public inputs
+ * only (ECDSA verification with a prepared key). */
+void ec_mul2_comb_vartime(const ec_curve_t *c, ec_point_t *r, const uint8_t *u1,
+                          const uint8_t *u2, const ec_limb_t *table);
+#endif
 /* r = u1*G + u2*a for big-endian scalars below 2^bits, in VARIABLE time:
  * for public inputs only (ECDSA verification). r may alias a. */
 void ec_mul2_vartime(const ec_curve_t *c, ec_point_t *r, const uint8_t *u1, const uint8_t *u2,
                      const ec_point_t *a);
+
+/* A static helper shared by a function and its prepared-key variant
+ * (mamori/ecc.h) is inlined into both, so the function compiles as it
+ * would alone, and a program that never uses the variant (dropped by
+ * --gc-sections) pays nothing for it. */
+#define EC_SHARED static inline __attribute__((always_inline))
 
 #endif

@@ -4,6 +4,7 @@
 #if MAMORI_P256 || MAMORI_P384
 
 #include "crypto/ec_point.h"
+#include "crypto/ec_prepared.h"
 #include "mamori/crypto_backend.h"
 #include "mamori/ct.h"
 #include "mamori/error.h"
@@ -21,6 +22,17 @@ static void keep_if(uint32_t ok, uint8_t *buf, size_t len)
 static int ct_error(uint32_t bad, int err, int rc)
 {
     return (int)mamori_ct_select32(bad, (uint32_t)err, (uint32_t)rc);
+}
+
+/* shared_x = x(q) (len bytes), zeroed with an error unless key_ok is 1 and
+ * q is not the identity; wipes q. */
+EC_SHARED int shared_secret(const ec_curve_t *c, uint8_t *shared_x, size_t len, ec_point_t *q,
+                            uint32_t key_ok)
+{
+    uint32_t inf = ec_point_to_affine(c, shared_x, NULL, q);
+    keep_if(key_ok & (inf ^ 1), shared_x, len);
+    mamori_zeroize(q, sizeof *q);
+    return ct_error(key_ok ^ 1, MAMORI_ERR_BADKEY, ct_error(inf, MAMORI_ERR_WEAKKEY, MAMORI_OK));
 }
 
 int mamori_ecdh(int curve, uint8_t *shared_x, const uint8_t *priv, const uint8_t *peer_pub,
@@ -46,11 +58,30 @@ int mamori_ecdh(int curve, uint8_t *shared_x, const uint8_t *priv, const uint8_t
 
     uint32_t key_ok = ec_scalar_valid(c, priv);
     ec_mul(c, &q, priv, &q);
-    uint32_t inf = ec_point_to_affine(c, shared_x, NULL, &q);
-    keep_if(key_ok & (inf ^ 1), shared_x, len);
-    mamori_zeroize(&q, sizeof q);
-    return ct_error(key_ok ^ 1, MAMORI_ERR_BADKEY, ct_error(inf, MAMORI_ERR_WEAKKEY, MAMORI_OK));
+    return shared_secret(c, shared_x, len, &q, key_ok);
 }
+
+#if MAMORI_EC_PREPARED && MAMORI_EC_GTABLE
+int mamori_ecdh_prepared(uint8_t *shared_x, const uint8_t *priv, const mamori_ec_prepared_t *peer)
+{
+    const ec_curve_t *c;
+    ec_point_t q;
+    int rc = ec_prepared_check(peer, shared_x != NULL && priv != NULL, &c);
+    if (rc != MAMORI_OK)
+        return rc;
+
+    const mamori_crypto_backend_t *be = mamori_crypto_backend();
+    if (be != NULL && be->ecdh != NULL) {
+        rc = be->ecdh(be->ctx, (int)(8 * ec_curve_bytes(c)), priv, peer->pub, shared_x);
+        if (rc != MAMORI_ERR_UNSUPPORTED)
+            return rc;
+    }
+
+    uint32_t key_ok = ec_scalar_valid(c, priv);
+    ec_mul_comb(c, &q, priv, peer->table);
+    return shared_secret(c, shared_x, ec_curve_bytes(c), &q, key_ok);
+}
+#endif
 
 /* pub = k*G for a scalar already known to be valid when ok is 1. */
 static int public_from_scalar(const ec_curve_t *c, uint8_t *pub, const uint8_t *priv, uint32_t ok)

@@ -6,6 +6,7 @@
 #include <string.h>
 
 #include "crypto/ec_point.h"
+#include "crypto/ec_prepared.h"
 #include "crypto/rfc6979.h"
 #include "mamori/crypto_backend.h"
 #include "mamori/ct.h"
@@ -108,7 +109,7 @@ static int load_sig_scalar(const ec_curve_t *c, ec_limb_t *v, const uint8_t *in)
 
 /* u1 = e s^-1 and u2 = r s^-1 mod n as bytes (SEC 1 4.1.4 steps 4-5),
  * using a not yet needed point as scratch to keep the stack small. */
-static int verify_scalars(const ec_curve_t *c, uint8_t *u1, uint8_t *u2, const uint8_t *sig_rs,
+EC_SHARED int verify_scalars(const ec_curve_t *c, uint8_t *u1, uint8_t *u2, const uint8_t *sig_rs,
                           const uint8_t *digest, size_t digest_len, ec_point_t *scratch)
 {
     const size_t len = ec_curve_bytes(c);
@@ -129,7 +130,7 @@ static int verify_scalars(const ec_curve_t *c, uint8_t *u1, uint8_t *u2, const u
  * x < p < 2n, it holds iff x = r or x = r + n (only possible when r + n < p),
  * i.e. X == r' Z^2 mod p for one of those r'. R = identity never matches.
  * Public values only; z2 and t are scratch. */
-static int x_matches(const ec_curve_t *c, const ec_point_t *rp, const ec_limb_t *r,
+EC_SHARED int x_matches(const ec_curve_t *c, const ec_point_t *rp, const ec_limb_t *r,
                      ec_limb_t *z2, ec_limb_t *t)
 {
     if (ec_is_zero(&c->p, rp->z))
@@ -178,5 +179,33 @@ int mamori_ecdsa_verify(int curve, const uint8_t *pub, size_t pub_len, const uin
     ec_from_bytes(&c->n, g.x, sig_rs); /* g's storage is free again */
     return x_matches(c, &q, g.x, g.y, g.z) ? MAMORI_OK : MAMORI_ERR_BADSIG;
 }
+
+#if MAMORI_EC_PREPARED && MAMORI_EC_GTABLE
+int mamori_ecdsa_verify_prepared(const mamori_ec_prepared_t *pk, const uint8_t *digest,
+                                 size_t digest_len, const uint8_t *sig_rs)
+{
+    const ec_curve_t *c;
+    ec_point_t q, g;
+    uint8_t u1[EC_MAX_BYTES], u2[EC_MAX_BYTES];
+    int rc = ec_prepared_check(pk, sig_rs != NULL && (digest != NULL || digest_len == 0), &c);
+    if (rc != MAMORI_OK)
+        return rc;
+
+    const mamori_crypto_backend_t *be = mamori_crypto_backend();
+    if (be != NULL && be->ecdsa_verify != NULL) {
+        rc = be->ecdsa_verify(be->ctx, (int)(8 * ec_curve_bytes(c)), pk->pub, digest, digest_len,
+                              sig_rs);
+        if (rc != MAMORI_ERR_UNSUPPORTED)
+            return rc;
+    }
+
+    rc = verify_scalars(c, u1, u2, sig_rs, digest, digest_len, &g);
+    if (rc != MAMORI_OK)
+        return rc;
+    ec_mul2_comb_vartime(c, &q, u1, u2, pk->table); /* public inputs, as above */
+    ec_from_bytes(&c->n, g.x, sig_rs);
+    return x_matches(c, &q, g.x, g.y, g.z) ? MAMORI_OK : MAMORI_ERR_BADSIG;
+}
+#endif
 
 #endif

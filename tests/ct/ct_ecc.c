@@ -66,6 +66,21 @@ static void run_curve(int curve)
     CHECK_EQ(rc, MAMORI_OK);
     CHECK_MEM(s1, s2, len);
 
+#if MAMORI_EC_PREPARED
+    /* ECDH with a prepared peer key (the comb over the caller's table),
+     * when the configuration's prepared keys hold this curve. */
+    static mamori_ec_prepared_t peer;
+    if (8 * len <= MAMORI_EC_PREPARED_MAX_BITS) {
+        CHECK_EQ(mamori_ec_prepare(curve, &peer, b_pub, 1 + 2 * len), MAMORI_OK);
+        SECRET(a_priv, len);
+        rc = mamori_ecdh_prepared(s2, a_priv, &peer);
+        PUBLIC(&rc, sizeof rc);
+        PUBLIC(s2, len);
+        CHECK_EQ(rc, MAMORI_OK);
+        CHECK_MEM(s1, s2, len);
+    }
+#endif
+
     /* ECDSA: deterministic (nonce derived from the secret key) and hedged
      * (secret random input too). */
     rc = mamori_ecdsa_sign(curve, sig, a_priv, digest, len, NULL, NULL);

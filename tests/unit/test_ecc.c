@@ -1,5 +1,6 @@
 /* P-256/P-384 known answers: the curve constants and generator tables,
- * RFC 6979 A.2.5/A.2.6, and every Wycheproof ECDH and ECDSA vector. */
+ * RFC 6979 A.2.5/A.2.6, and every Wycheproof ECDH and ECDSA vector (also
+ * through prepared keys, which must give the same results). */
 #include "check.h"
 #include "crypto/ec_point.h"
 #include "kv.h"
@@ -586,6 +587,53 @@ static int scalar_from_hex(const kv_file_t *f, uint8_t *out, size_t width)
     return ok;
 }
 
+#if MAMORI_EC_PREPARED
+/* mamori_ec_prepare's result prc fits rc, the unprepared call's: the same
+ * error for an invalid key, MAMORI_ERR_UNSUPPORTED only for a curve above
+ * MAMORI_EC_PREPARED_MAX_BITS. */
+static int prepare_fits(int curve, int prc, int rc)
+{
+    if (prc == MAMORI_ERR_UNSUPPORTED)
+        return 8 * MAMORI_EC_BYTES(curve) > MAMORI_EC_PREPARED_MAX_BITS;
+    return prc == MAMORI_OK || prc == rc;
+}
+
+/* ECDH through a prepared key gives what mamori_ecdh gave (rc, want). */
+static int ecdh_prepared_agrees(int curve, const uint8_t *priv, const uint8_t *pub,
+                                size_t pub_len, int rc, const uint8_t *want)
+{
+    static mamori_ec_prepared_t key; /* large: not on the stack */
+    uint8_t out[48];
+    int prc = mamori_ec_prepare(curve, &key, pub, pub_len);
+    int prc2 = mamori_ecdh_prepared(out, priv, &key);
+    if (prc == MAMORI_ERR_UNSUPPORTED)
+        return prepare_fits(curve, prc, rc) && prc2 == prc;
+    return prepare_fits(curve, prc, rc) && prc2 == rc &&
+           (rc != MAMORI_OK || memcmp(out, want, MAMORI_EC_BYTES(curve)) == 0);
+}
+
+/* ECDSA verification through a prepared key gives mamori_ecdsa_verify's
+ * result rc. A test group shares one key: prepared again only when the
+ * key changes. */
+static int verify_prepared_agrees(int curve, const uint8_t *pub, size_t pub_len,
+                                  const uint8_t *digest, size_t digest_len, const uint8_t *rs,
+                                  int rc)
+{
+    static mamori_ec_prepared_t key;
+    static uint8_t last[97];
+    static size_t last_len;
+    static int last_curve, prc;
+    if (curve != last_curve || pub_len != last_len || memcmp(pub, last, pub_len) != 0) {
+        prc = mamori_ec_prepare(curve, &key, pub, pub_len);
+        last_curve = curve;
+        last_len = pub_len <= sizeof last ? pub_len : 0;
+        memcpy(last, pub, last_len);
+    }
+    int prc2 = mamori_ecdsa_verify_prepared(&key, digest, digest_len, rs);
+    return prepare_fits(curve, prc, rc) && prc2 == (prc == MAMORI_ERR_UNSUPPORTED ? prc : rc);
+}
+#endif
+
 static void run_ecdh_file(const char *file, int curve, int spki)
 {
     const size_t len = MAMORI_EC_BYTES(curve);
@@ -611,9 +659,13 @@ static void run_ecdh_file(const char *file, int curve, int spki)
             point = key.key;
             point_len = key.key_len;
         }
-        if (ok)
-            ok = mamori_ecdh(curve, out, priv, point, point_len) == MAMORI_OK &&
-                 shared_len == len && memcmp(out, shared, len) == 0;
+        if (ok) {
+            int rc = mamori_ecdh(curve, out, priv, point, point_len);
+#if MAMORI_EC_PREPARED
+            CHECK(ecdh_prepared_agrees(curve, priv, point, point_len, rc, out));
+#endif
+            ok = rc == MAMORI_OK && shared_len == len && memcmp(out, shared, len) == 0;
+        }
         if (strcmp(result, "valid") == 0) {
             valid++;
             if (!ok)
@@ -676,8 +728,13 @@ static void run_ecdsa_file(const char *file, int curve, int p1363)
                 CHECK(der_len == sig_len && memcmp(der, sig, sig_len) == 0);
             }
         }
-        ok = ok && mamori_ecdsa_verify(curve, pub, pub_len, digest, mamori_hash_len(id), rs) ==
-                       MAMORI_OK;
+        if (ok) {
+            int rc = mamori_ecdsa_verify(curve, pub, pub_len, digest, mamori_hash_len(id), rs);
+#if MAMORI_EC_PREPARED
+            CHECK(verify_prepared_agrees(curve, pub, pub_len, digest, mamori_hash_len(id), rs, rc));
+#endif
+            ok = rc == MAMORI_OK;
+        }
         if (strcmp(result, "valid") == 0) {
             valid++;
             if (!ok)

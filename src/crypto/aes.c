@@ -30,15 +30,6 @@
 
 #if MAMORI_AES
 
-#ifndef MAMORI_AES_SMALL
-#if defined(__ARM_ARCH_6M__) || defined(__ARM_ARCH_7M__) || defined(__ARM_ARCH_7EM__) || \
-    defined(__OPTIMIZE_SIZE__)
-#define MAMORI_AES_SMALL 1
-#else
-#define MAMORI_AES_SMALL 0
-#endif
-#endif
-
 #include "aes_ctr.h"
 #include "stream_xor.h"
 #include "mamori/crypto_backend.h"
@@ -47,30 +38,18 @@
 
 #include <string.h>
 
-#ifndef MAMORI_AES_VEC
-#if !MAMORI_AES_SMALL && UINTPTR_MAX > 0xffffffffu && \
-    (defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)) && \
-    __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
-#define MAMORI_AES_VEC 1
-#else
-#define MAMORI_AES_VEC 0
-#endif
-#endif
-
 typedef mamori_aes_word_t aes_word_t;
 
 /* state_t: the word, or two of them side by side (MAMORI_AES_VEC). */
 #if MAMORI_AES_VEC
 typedef aes_word_t state_t __attribute__((vector_size(2 * sizeof(aes_word_t))));
-#define STATE_WORDS 2
 #else
 typedef aes_word_t state_t;
-#define STATE_WORDS 1
 #endif
 
-/* Blocks per word, and per state word. */
+/* Blocks per word, and per state word (aes_ctr.h). */
 #define AES_LANES (sizeof(aes_word_t) / 2)
-#define AES_BLOCKS (AES_LANES * STATE_WORDS)
+#define AES_BLOCKS MAMORI_AES_BATCH
 #define WORD_BITS (8 * sizeof(aes_word_t))
 
 /* A byte pattern repeated over the word. */

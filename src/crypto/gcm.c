@@ -1,7 +1,7 @@
 /*
  * AES-GCM (NIST SP 800-38D): CTR encryption keyed off J0 + 1, GHASH over
  * AAD || C || lengths, tag = E(K, J0) xor GHASH. Open authenticates before
- * it decrypts, so a forged message never yields plaintext.
+ * any plaintext reaches out, so a forged message never yields plaintext.
  */
 #include "mamori/gcm.h"
 
@@ -59,13 +59,21 @@ static void derive_j0(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_
     mamori_ghash(j0, ctx->h, lens, 16);
 }
 
-/* Derives J0, writes E(K, J0) to mask and leaves ctr at J0 + 1. */
-static void start(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_len, uint8_t ctr[16],
-                  uint8_t mask[16])
+/* Derives J0 and runs CTR from it over a zero block followed by the first
+ * n bytes of in, n = len if in fits in the rest of one pass of the AES core
+ * and 0 otherwise: head gets E(K, J0) (the tag mask) and in's first n bytes
+ * encrypted, in one pass where a short message used to take two. Leaves ctr
+ * at J0 + 1 + ceil(n / 16) and returns n. */
+static size_t start(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_len,
+                    uint8_t ctr[16], uint8_t head[16 * MAMORI_AES_BATCH], const uint8_t *in,
+                    size_t len)
 {
-    static const uint8_t zero[16];
+    size_t n = len <= 16 * (MAMORI_AES_BATCH - 1) ? len : 0;
     derive_j0(ctx, iv, iv_len, ctr);
-    mamori_aes_ctr32(&ctx->aes, ctr, zero, mask, 16);
+    memset(head, 0, 16);
+    memcpy(head + 16, in, n);
+    mamori_aes_ctr32(&ctx->aes, ctr, head, head, 16 + n);
+    return n;
 }
 
 static void compute_tag(const mamori_gcm_ctx_t *ctx, const uint8_t mask[16], const uint8_t *aad,
@@ -95,11 +103,12 @@ int mamori_gcm_seal(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_le
         if (err != MAMORI_ERR_UNSUPPORTED)
             return err;
     }
-    uint8_t ctr[16], mask[16];
-    start(ctx, iv, iv_len, ctr, mask);
-    mamori_aes_ctr32(&ctx->aes, ctr, in, out, len);
-    compute_tag(ctx, mask, aad, aad_len, out, len, tag);
-    mamori_zeroize(mask, sizeof mask);
+    uint8_t ctr[16], head[16 * MAMORI_AES_BATCH];
+    size_t n = start(ctx, iv, iv_len, ctr, head, in, len);
+    memcpy(out, head + 16, n);
+    mamori_aes_ctr32(&ctx->aes, ctr, in + n, out + n, len - n);
+    compute_tag(ctx, head, aad, aad_len, out, len, tag);
+    mamori_zeroize(head, sizeof head);
     return MAMORI_OK;
 }
 
@@ -116,15 +125,16 @@ int mamori_gcm_open(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_le
         if (err != MAMORI_ERR_UNSUPPORTED)
             return err;
     }
-    uint8_t ctr[16], mask[16], expect[16];
-    start(ctx, iv, iv_len, ctr, mask);
-    compute_tag(ctx, mask, aad, aad_len, in, len, expect);
+    uint8_t ctr[16], head[16 * MAMORI_AES_BATCH], expect[16];
+    size_t n = start(ctx, iv, iv_len, ctr, head, in, len);
+    compute_tag(ctx, head, aad, aad_len, in, len, expect);
     uint32_t ok = (uint32_t)mamori_ct_equal(expect, tag, 16);
-    mamori_zeroize(mask, sizeof mask);
+    /* Plaintext reaches out only when ok is 1, without branching on it:
+     * the verdict never steers control flow. */
+    mamori_ct_copy(ok, out, head + 16, n);
+    mamori_aes_ctr32_if(&ctx->aes, ctr, (uint8_t)(0u - ok), in + n, out + n, len - n);
+    mamori_zeroize(head, sizeof head);
     mamori_zeroize(expect, sizeof expect);
-    /* Decrypts only when ok is 1, without branching on it: the verdict
-     * never steers control flow. */
-    mamori_aes_ctr32_if(&ctx->aes, ctr, (uint8_t)(0u - ok), in, out, len);
     return -(int)(1 - ok) & MAMORI_ERR_AUTH;
 }
 

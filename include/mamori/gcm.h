@@ -31,7 +31,7 @@ int mamori_gcm_seal(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_le
 
 /* Checks the tag over aad and in, then decrypts to out (out == in is fine).
  * On a bad tag returns MAMORI_ERR_AUTH and out is left as it was: the tag
- * is verified before any plaintext is produced, and the decryption that
+ * is verified before any plaintext reaches out, and the decryption that
  * follows is masked by the verdict rather than skipped, so no branch
  * depends on it (out is read as well as written). */
 int mamori_gcm_open(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_len,

@@ -61,9 +61,9 @@ static void derive_j0(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_
 
 /* Derives J0 and runs CTR from it over a zero block followed by the first
  * n bytes of in, n = len if in fits in the rest of one pass of the AES core
- * and 0 otherwise: head gets E(K, J0) (the tag mask) and in's first n bytes
- * encrypted, in one pass where a short message used to take two. Leaves ctr
- * at J0 + 1 + ceil(n / 16) and returns n. */
+ * and 0 otherwise: head gets E(K, J0) (the tag mask) and in encrypted, in
+ * one pass where a short message used to take two. Leaves ctr at
+ * J0 + 1 + ceil(n / 16) and returns n. */
 static size_t start(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_len,
                     uint8_t ctr[16], uint8_t head[16 * MAMORI_AES_BATCH], const uint8_t *in,
                     size_t len)
@@ -71,7 +71,8 @@ static size_t start(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_le
     size_t n = len <= 16 * (MAMORI_AES_BATCH - 1) ? len : 0;
     derive_j0(ctx, iv, iv_len, ctr);
     memset(head, 0, 16);
-    memcpy(head + 16, in, n);
+    if (n > 0) /* in may be NULL when len is 0 */
+        memcpy(head + 16, in, n);
     mamori_aes_ctr32(&ctx->aes, ctr, head, head, 16 + n);
     return n;
 }
@@ -105,8 +106,10 @@ int mamori_gcm_seal(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_le
     }
     uint8_t ctr[16], head[16 * MAMORI_AES_BATCH];
     size_t n = start(ctx, iv, iv_len, ctr, head, in, len);
-    memcpy(out, head + 16, n);
-    mamori_aes_ctr32(&ctx->aes, ctr, in + n, out + n, len - n);
+    if (n > 0)
+        memcpy(out, head + 16, n);
+    else
+        mamori_aes_ctr32(&ctx->aes, ctr, in, out, len);
     compute_tag(ctx, head, aad, aad_len, out, len, tag);
     mamori_zeroize(head, sizeof head);
     return MAMORI_OK;
@@ -131,8 +134,10 @@ int mamori_gcm_open(const mamori_gcm_ctx_t *ctx, const uint8_t *iv, size_t iv_le
     uint32_t ok = (uint32_t)mamori_ct_equal(expect, tag, 16);
     /* Plaintext reaches out only when ok is 1, without branching on it:
      * the verdict never steers control flow. */
-    mamori_ct_copy(ok, out, head + 16, n);
-    mamori_aes_ctr32_if(&ctx->aes, ctr, (uint8_t)(0u - ok), in + n, out + n, len - n);
+    if (n > 0)
+        mamori_ct_copy(ok, out, head + 16, n);
+    else
+        mamori_aes_ctr32_if(&ctx->aes, ctr, (uint8_t)(0u - ok), in, out, len);
     mamori_zeroize(head, sizeof head);
     mamori_zeroize(expect, sizeof expect);
     return -(int)(1 - ok) & MAMORI_ERR_AUTH;

@@ -2,7 +2,7 @@
  * P-256 field arithmetic on 64-bit limbs. Montgomery reduction is cheap for
  * this prime: its low limb is 2^64 - 1, so -p^-1 mod 2^64 = 1 and each
  * reduction step's multiplier is the lowest limb itself; the middle limbs of
- * p are 2^32 - 1 and 0, so a step costs two 64x64 products.
+ * p are 2^32 - 1 and 0, so a step costs one 64x64 product and two shifts.
  */
 #include "crypto/p256_field.h"
 
@@ -10,15 +10,17 @@
 
 /* One Montgomery step on t0..t4 and the deferred carry top: adds u p with
  * u = t0. t0 + u (2^64 - 1) = u 2^64 clears t0 and carries u; p's limbs
- * 1..3 are 2^32 - 1, 0 and 2^64 - 2^32 + 1. The carry out of t4 goes to
- * top, for the next step's t4 (or the result's top bit). */
+ * 1..3 are 2^32 - 1, 0 and 2^64 - 2^32 + 1, so t1..t2 get u + u (2^32 - 1)
+ * = u 2^32 (two shifted halves). The carry out of t4 goes to top, for the
+ * next step's t4 (or the result's top bit). */
 #define MONT_STEP(t0, t1, t2, t3, t4)                                                              \
     do {                                                                                           \
-        uint64_t u_ = (t0), c_;                                                                    \
-        c_ = p256_mac(&(t1), u_, P256_P1, (t1), u_);                                               \
-        c_ = p256_adc(&(t2), (t2), c_, 0);                                                         \
+        uint64_t u_ = (t0), l_ = u_ << 32, h_ = u_ >> 32, c_;                                      \
+        (t1) += l_;                                                                                \
+        h_ += (t1) < l_;                                                                           \
+        c_ = p256_adc(&(t2), (t2), h_, 0);                                                         \
         c_ = p256_mac(&(t3), u_, P256_P3, (t3), c_);                                               \
-        top = p256_adc(&(t4), (t4), c_, top);                                                      \
+        top = p256_adc(&(t4), (t4), top, c_);                                                      \
     } while (0)
 
 /* r = t/R mod p for the eight-limb t < pR. */
@@ -69,7 +71,7 @@ void p256_mul(uint64_t *r, const uint64_t *a, const uint64_t *b)
 void p256_sqr(uint64_t *r, const uint64_t *a)
 {
     const uint64_t a0 = a[0], a1 = a[1], a2 = a[2], a3 = a[3];
-    uint64_t t0, t1, t2, t3, t4, t5, t6, t7, c, sq;
+    uint64_t t0, t1, t2, t3, t4, t5, t6, t7, c;
     /* the products a[i] a[j], i < j, once */
     c = p256_mac(&t1, a0, a1, 0, 0);
     c = p256_mac(&t2, a0, a2, c, 0);
@@ -88,12 +90,12 @@ void p256_sqr(uint64_t *r, const uint64_t *a)
     /* plus the squares a[i]^2 at limb 2i */
     c = p256_mac(&t0, a0, a0, 0, 0);
     c = p256_adc(&t1, t1, c, 0);
-    c = p256_mac(&sq, a1, a1, c, 0);
-    c = p256_adc(&t3, t3, c, p256_adc(&t2, t2, sq, 0));
-    c = p256_mac(&sq, a2, a2, c, 0);
-    c = p256_adc(&t5, t5, c, p256_adc(&t4, t4, sq, 0));
-    c = p256_mac(&sq, a3, a3, c, 0);
-    t7 += p256_adc(&t6, t6, sq, 0) + c;
+    c = p256_mac(&t2, a1, a1, t2, c);
+    c = p256_adc(&t3, t3, c, 0);
+    c = p256_mac(&t4, a2, a2, t4, c);
+    c = p256_adc(&t5, t5, c, 0);
+    c = p256_mac(&t6, a3, a3, t6, c);
+    t7 += c;
     mont_reduce(r, t0, t1, t2, t3, t4, t5, t6, t7);
 }
 
@@ -106,7 +108,7 @@ void p256_sqr(uint64_t *r, const uint64_t *a)
         c_ = p256_mac(&(t1), u_, m1, (t1), c_);                                                    \
         c_ = p256_mac(&(t2), u_, m2, (t2), c_);                                                    \
         c_ = p256_mac(&(t3), u_, m3, (t3), c_);                                                    \
-        top = p256_adc(&(t4), (t4), c_, top);                                                      \
+        top = p256_adc(&(t4), (t4), top, c_);                                                      \
     } while (0)
 
 void ec_mont_mul4(const ec_mod_t *m, uint64_t *r, const uint64_t *a, const uint64_t *b)

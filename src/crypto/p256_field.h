@@ -27,21 +27,30 @@ static inline uint64_t p256_opaque(uint64_t x)
     return x;
 }
 
+/* The carries below are compares (s < b) summed into the next limb, which
+ * gcc 12 compiles to add/adc; a 128-bit sum of 64-bit addends costs it an
+ * extra zeroed register and instruction per addend. */
+
 /* lo + 2^64 hi = a b + c + d (cannot overflow) */
 static inline uint64_t p256_mac(uint64_t *lo, uint64_t a, uint64_t b, uint64_t c, uint64_t d)
 {
-    p256_u128 t = (p256_u128)a * b + c + d;
-    *lo = (uint64_t)t;
-    return (uint64_t)(t >> 64);
+    p256_u128 p = (p256_u128)a * b;
+    uint64_t l = (uint64_t)p, h = (uint64_t)(p >> 64);
+    l += c;
+    h += l < c;
+    l += d;
+    h += l < d;
+    *lo = l;
+    return h;
 }
 
-/* lo = a + b + c mod 2^64, returns the carry */
+/* lo = a + b + c mod 2^64, returns the carry (a + b + c) >> 64 */
 static inline uint64_t p256_adc(uint64_t *lo, uint64_t a, uint64_t b, uint64_t c)
 {
-    uint64_t s = a + b, c1 = s < a;
-    uint64_t s2 = s + c, c2 = s2 < s;
+    uint64_t s = a + b, c1 = s < b;
+    uint64_t s2 = s + c, c2 = s2 < c;
     *lo = s2;
-    return c1 | c2;
+    return c1 + c2;
 }
 
 /* lo = a - b - br mod 2^64, returns the borrow (0 or 1) */
@@ -50,7 +59,7 @@ static inline uint64_t p256_sbb(uint64_t *lo, uint64_t a, uint64_t b, uint64_t b
     uint64_t d = a - b, b1 = a < b;
     uint64_t d2 = d - br, b2 = d < br;
     *lo = d2;
-    return b1 | b2;
+    return b1 + b2;
 }
 
 /* r = (top:t) - p if that is not negative, else t; for (top:t) < 2p. */

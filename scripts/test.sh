@@ -12,7 +12,7 @@ jobs=$(nproc)
 
 cmake -S . -B build -DCMAKE_BUILD_TYPE=Debug >/dev/null
 cmake --build build -j"$jobs"
-cmake -S . -B build-ct -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAMORI_SANITIZE=OFF >/dev/null
+cmake -S . -B build-ct -DCMAKE_BUILD_TYPE=RelWithDebInfo -DMAMORI_SANITIZE=OFF -DMAMORI_CT_VALGRIND=ON >/dev/null
 cmake --build build-ct -j"$jobs" --target ct_all
 CC=clang cmake -S . -B build-fuzz -DMAMORI_FUZZ=ON -DCMAKE_C_COMPILER=clang >/dev/null
 cmake --build build-fuzz -j"$jobs"

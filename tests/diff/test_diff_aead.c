@@ -9,6 +9,7 @@
 #include "mamori/gcm.h"
 
 #include "check.h"
+#include "rng.h"
 
 #include <openssl/core_names.h>
 #include <openssl/evp.h>
@@ -20,19 +21,9 @@
 
 static uint64_t rng_state = 0x6d616d6f72692121u;
 
-static uint32_t rnd(void)
-{
-    rng_state ^= rng_state << 13;
-    rng_state ^= rng_state >> 7;
-    rng_state ^= rng_state << 17;
-    return (uint32_t)(rng_state >> 16);
-}
+static uint32_t rnd(void) { return test_rng_next(&rng_state); }
 
-static void rnd_bytes(uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++)
-        p[i] = (uint8_t)rnd();
-}
+static void rnd_bytes(uint8_t *p, size_t n) { test_rng_bytes(&rng_state, p, n); }
 
 /* Lengths biased towards block boundaries and small values. */
 static size_t rnd_len(size_t max)
@@ -176,6 +167,45 @@ static void diff_gcm_lengths(void)
     }
 }
 
+/* Long messages and AAD, at random lengths up to 20 KiB: GHASH hashes whole
+ * groups of 8 blocks through its tables on 64-bit hosts (from 24 blocks on,
+ * ghash.c) and the rest block by block. */
+static void diff_gcm_long(void)
+{
+    static uint8_t pt[20480], ct[20480], want[20480], aad[2048];
+    uint8_t key[32], iv[12], tag[16], want_tag[16];
+    for (unsigned it = 0; it < 200; it++) {
+        size_t key_len = 16 + 8 * (rnd() % 3);
+        size_t len = rnd() % 4 ? rnd() % (sizeof pt + 1) : 128 * (rnd() % (sizeof pt / 128 + 1));
+        size_t aad_len = rnd() % 2 ? rnd() % 40 : rnd() % (sizeof aad + 1);
+        rnd_bytes(key, key_len);
+        rnd_bytes(iv, sizeof iv);
+        rnd_bytes(aad, aad_len);
+        rnd_bytes(pt, len);
+        unsigned before = check_failed;
+        mamori_gcm_ctx_t gcm;
+        CHECK_EQ(mamori_gcm_init(&gcm, key, key_len), MAMORI_OK);
+        evp_seal(gcm_cipher(key_len), key, iv, sizeof iv, aad, aad_len, pt, len, want, want_tag);
+        CHECK_EQ(mamori_gcm_seal(&gcm, iv, sizeof iv, aad, aad_len, pt, len, ct, tag), MAMORI_OK);
+        CHECK_MEM(ct, want, len);
+        CHECK_MEM(tag, want_tag, 16);
+        CHECK_EQ(mamori_gcm_open(&gcm, iv, sizeof iv, aad, aad_len, ct, len, tag, want),
+                 MAMORI_OK);
+        CHECK_MEM(want, pt, len);
+        /* One flipped bit of the ciphertext (of the tag when there is none). */
+        uint8_t *target = len > 0 ? ct + rnd() % len : tag;
+        *target ^= (uint8_t)(1u << rnd() % 8);
+        CHECK_EQ(mamori_gcm_open(&gcm, iv, sizeof iv, aad, aad_len, ct, len, tag, want),
+                 MAMORI_ERR_AUTH);
+        mamori_gcm_wipe(&gcm);
+        if (check_failed != before) {
+            fprintf(stderr, "  gcm long iteration %u: key %zu aad %zu len %zu\n", it, key_len,
+                    aad_len, len);
+            return;
+        }
+    }
+}
+
 static void diff_chachapoly(void)
 {
     static uint8_t pt[MAX_LEN], ct[MAX_LEN], want[MAX_LEN];
@@ -275,6 +305,7 @@ int main(void)
 {
     diff_gcm();
     diff_gcm_lengths();
+    diff_gcm_long();
     diff_chachapoly();
     diff_chacha20();
     diff_poly1305();

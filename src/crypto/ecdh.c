@@ -24,11 +24,28 @@ static int ct_error(uint32_t bad, int err, int rc)
     return (int)mamori_ct_select32(bad, (uint32_t)err, (uint32_t)rc);
 }
 
-/* shared_x = x(q) (len bytes), zeroed with an error unless key_ok is 1 and
- * q is not the identity; wipes q. */
-EC_SHARED int shared_secret(const ec_curve_t *c, uint8_t *shared_x, size_t len, ec_point_t *q,
-                            uint32_t key_ok)
+/* ECDH with a validated peer key: the backend first, then shared_x = x(priv Q),
+ * zeroed with an error unless priv is valid and the product is not the
+ * identity. Q is the point q or, for a prepared key, its comb table (q is
+ * then scratch); q is wiped. */
+EC_SHARED int ecdh_with_key(const ec_curve_t *c, uint8_t *shared_x, const uint8_t *priv,
+                            const uint8_t *pub, ec_point_t *q, const ec_limb_t *table)
 {
+    const size_t len = ec_curve_bytes(c);
+    const mamori_crypto_backend_t *be = mamori_crypto_backend();
+    if (be != NULL && be->ecdh != NULL) {
+        int rc = be->ecdh(be->ctx, (int)(8 * len), priv, pub, shared_x);
+        if (rc != MAMORI_ERR_UNSUPPORTED)
+            return rc;
+    }
+
+    uint32_t key_ok = ec_scalar_valid(c, priv);
+    if (table == NULL)
+        ec_mul(c, q, priv, q);
+#if MAMORI_EC_GTABLE
+    else
+        ec_mul_comb(c, q, priv, table);
+#endif
     uint32_t inf = ec_point_to_affine(c, shared_x, NULL, q);
     keep_if(key_ok & (inf ^ 1), shared_x, len);
     mamori_zeroize(q, sizeof *q);
@@ -44,42 +61,21 @@ int mamori_ecdh(int curve, uint8_t *shared_x, const uint8_t *priv, const uint8_t
         return MAMORI_ERR_UNSUPPORTED;
     if (shared_x == NULL || priv == NULL)
         return MAMORI_ERR_INVAL;
-    const size_t len = ec_curve_bytes(c);
     int rc = ec_point_decode(c, &q, peer_pub, peer_pub_len);
     if (rc != MAMORI_OK)
         return rc;
-
-    const mamori_crypto_backend_t *be = mamori_crypto_backend();
-    if (be != NULL && be->ecdh != NULL) {
-        rc = be->ecdh(be->ctx, (int)(8 * len), priv, peer_pub, shared_x);
-        if (rc != MAMORI_ERR_UNSUPPORTED)
-            return rc;
-    }
-
-    uint32_t key_ok = ec_scalar_valid(c, priv);
-    ec_mul(c, &q, priv, &q);
-    return shared_secret(c, shared_x, len, &q, key_ok);
+    return ecdh_with_key(c, shared_x, priv, peer_pub, &q, NULL);
 }
 
 #if MAMORI_EC_PREPARED && MAMORI_EC_GTABLE
 int mamori_ecdh_prepared(uint8_t *shared_x, const uint8_t *priv, const mamori_ec_prepared_t *peer)
 {
     const ec_curve_t *c;
-    ec_point_t q;
+    ec_point_t q; /* scratch */
     int rc = ec_prepared_check(peer, shared_x != NULL && priv != NULL, &c);
     if (rc != MAMORI_OK)
         return rc;
-
-    const mamori_crypto_backend_t *be = mamori_crypto_backend();
-    if (be != NULL && be->ecdh != NULL) {
-        rc = be->ecdh(be->ctx, (int)(8 * ec_curve_bytes(c)), priv, peer->pub, shared_x);
-        if (rc != MAMORI_ERR_UNSUPPORTED)
-            return rc;
-    }
-
-    uint32_t key_ok = ec_scalar_valid(c, priv);
-    ec_mul_comb(c, &q, priv, peer->table);
-    return shared_secret(c, shared_x, ec_curve_bytes(c), &q, key_ok);
+    return ecdh_with_key(c, shared_x, priv, peer->pub, &q, peer->table);
 }
 #endif
 

@@ -109,8 +109,9 @@ static int load_sig_scalar(const ec_curve_t *c, ec_limb_t *v, const uint8_t *in)
 
 /* u1 = e s^-1 and u2 = r s^-1 mod n as bytes (SEC 1 4.1.4 steps 4-5),
  * using a not yet needed point as scratch to keep the stack small. */
-EC_SHARED int verify_scalars(const ec_curve_t *c, uint8_t *u1, uint8_t *u2, const uint8_t *sig_rs,
-                          const uint8_t *digest, size_t digest_len, ec_point_t *scratch)
+EC_SHARED int verify_scalars(const ec_curve_t *c, uint8_t *u1, uint8_t *u2,
+                             const uint8_t *sig_rs, const uint8_t *digest, size_t digest_len,
+                             ec_point_t *scratch)
 {
     const size_t len = ec_curve_bytes(c);
     ec_limb_t *r = scratch->x, *w = scratch->y, *u = scratch->z;
@@ -131,7 +132,7 @@ EC_SHARED int verify_scalars(const ec_curve_t *c, uint8_t *u1, uint8_t *u2, cons
  * i.e. X == r' Z^2 mod p for one of those r'. R = identity never matches.
  * Public values only; z2 and t are scratch. */
 EC_SHARED int x_matches(const ec_curve_t *c, const ec_point_t *rp, const ec_limb_t *r,
-                     ec_limb_t *z2, ec_limb_t *t)
+                        ec_limb_t *z2, ec_limb_t *t)
 {
     if (ec_is_zero(&c->p, rp->z))
         return 0;
@@ -148,36 +149,50 @@ EC_SHARED int x_matches(const ec_curve_t *c, const ec_point_t *rp, const ec_limb
     return ec_equal(&c->p, t, rp->x);
 }
 
-int mamori_ecdsa_verify(int curve, const uint8_t *pub, size_t pub_len, const uint8_t *digest,
-                        size_t digest_len, const uint8_t *sig_rs)
+/* Verification with a validated key: the backend first, then R = u1 G + u2 Q
+ * and its x against r. Q is the point q or, for a prepared key, its comb
+ * table (q is then scratch). The signature, digest and key are all public,
+ * so variable time is safe here. */
+EC_SHARED int verify_with_key(const ec_curve_t *c, const uint8_t *pub, ec_point_t *q,
+                              const ec_limb_t *table, const uint8_t *digest, size_t digest_len,
+                              const uint8_t *sig_rs)
 {
-    const ec_curve_t *c = ec_curve(curve);
-    ec_point_t q, g;
+    ec_point_t g;
     uint8_t u1[EC_MAX_BYTES], u2[EC_MAX_BYTES];
-    if (c == NULL)
-        return MAMORI_ERR_UNSUPPORTED;
-    if (sig_rs == NULL || (digest == NULL && digest_len > 0))
-        return MAMORI_ERR_INVAL;
-    const size_t len = ec_curve_bytes(c);
-    int rc = ec_point_decode(c, &q, pub, pub_len);
-    if (rc != MAMORI_OK)
-        return rc;
-
     const mamori_crypto_backend_t *be = mamori_crypto_backend();
     if (be != NULL && be->ecdsa_verify != NULL) {
-        rc = be->ecdsa_verify(be->ctx, (int)(8 * len), pub, digest, digest_len, sig_rs);
+        int rc = be->ecdsa_verify(be->ctx, (int)(8 * ec_curve_bytes(c)), pub, digest, digest_len,
+                                  sig_rs);
         if (rc != MAMORI_ERR_UNSUPPORTED)
             return rc;
     }
 
-    rc = verify_scalars(c, u1, u2, sig_rs, digest, digest_len, &g);
+    int rc = verify_scalars(c, u1, u2, sig_rs, digest, digest_len, &g);
     if (rc != MAMORI_OK)
         return rc;
-    /* R = u1 G + u2 Q: the signature, digest and key are all public, so
-     * variable time is safe here */
-    ec_mul2_vartime(c, &q, u1, u2, &q);
+    if (table == NULL)
+        ec_mul2_vartime(c, q, u1, u2, q);
+#if MAMORI_EC_GTABLE
+    else
+        ec_mul2_comb_vartime(c, q, u1, u2, table);
+#endif
     ec_from_bytes(&c->n, g.x, sig_rs); /* g's storage is free again */
-    return x_matches(c, &q, g.x, g.y, g.z) ? MAMORI_OK : MAMORI_ERR_BADSIG;
+    return x_matches(c, q, g.x, g.y, g.z) ? MAMORI_OK : MAMORI_ERR_BADSIG;
+}
+
+int mamori_ecdsa_verify(int curve, const uint8_t *pub, size_t pub_len, const uint8_t *digest,
+                        size_t digest_len, const uint8_t *sig_rs)
+{
+    const ec_curve_t *c = ec_curve(curve);
+    ec_point_t q;
+    if (c == NULL)
+        return MAMORI_ERR_UNSUPPORTED;
+    if (sig_rs == NULL || (digest == NULL && digest_len > 0))
+        return MAMORI_ERR_INVAL;
+    int rc = ec_point_decode(c, &q, pub, pub_len);
+    if (rc != MAMORI_OK)
+        return rc;
+    return verify_with_key(c, pub, &q, NULL, digest, digest_len, sig_rs);
 }
 
 #if MAMORI_EC_PREPARED && MAMORI_EC_GTABLE
@@ -185,26 +200,11 @@ int mamori_ecdsa_verify_prepared(const mamori_ec_prepared_t *pk, const uint8_t *
                                  size_t digest_len, const uint8_t *sig_rs)
 {
     const ec_curve_t *c;
-    ec_point_t q, g;
-    uint8_t u1[EC_MAX_BYTES], u2[EC_MAX_BYTES];
+    ec_point_t q; /* scratch */
     int rc = ec_prepared_check(pk, sig_rs != NULL && (digest != NULL || digest_len == 0), &c);
     if (rc != MAMORI_OK)
         return rc;
-
-    const mamori_crypto_backend_t *be = mamori_crypto_backend();
-    if (be != NULL && be->ecdsa_verify != NULL) {
-        rc = be->ecdsa_verify(be->ctx, (int)(8 * ec_curve_bytes(c)), pk->pub, digest, digest_len,
-                              sig_rs);
-        if (rc != MAMORI_ERR_UNSUPPORTED)
-            return rc;
-    }
-
-    rc = verify_scalars(c, u1, u2, sig_rs, digest, digest_len, &g);
-    if (rc != MAMORI_OK)
-        return rc;
-    ec_mul2_comb_vartime(c, &q, u1, u2, pk->table); /* public inputs, as above */
-    ec_from_bytes(&c->n, g.x, sig_rs);
-    return x_matches(c, &q, g.x, g.y, g.z) ? MAMORI_OK : MAMORI_ERR_BADSIG;
+    return verify_with_key(c, pk->pub, &q, pk->table, digest, digest_len, sig_rs);
 }
 #endif
 

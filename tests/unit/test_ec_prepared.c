@@ -8,6 +8,7 @@
 #include "mamori/crypto_backend.h"
 #include "mamori/ecc.h"
 #include "mamori/error.h"
+#include "rng.h"
 
 #include <string.h>
 
@@ -15,15 +16,7 @@
 static mamori_ec_prepared_t pk; /* large: not on the stack */
 static uint64_t seed = 0x707265706172u;
 
-static void random_bytes(uint8_t *p, size_t n)
-{
-    for (size_t i = 0; i < n; i++) {
-        seed ^= seed << 13;
-        seed ^= seed >> 7;
-        seed ^= seed << 17;
-        p[i] = (uint8_t)(seed >> 24);
-    }
-}
+static void random_bytes(uint8_t *p, size_t n) { test_rng_bytes(&seed, p, n); }
 
 static int test_rng(void *ctx, void *out, size_t len)
 {
